@@ -1,0 +1,135 @@
+import os from 'node:os';
+import type { AddressInfo } from 'node:net';
+import { createAuthManager, type AuthManager } from './auth/auth-manager.js';
+import type { BridgeConfig } from './config/bridge-config.js';
+import { parseCatalog } from './models/catalog.js';
+import { createModelRegistry, type ModelRegistry } from './models/registry.js';
+import { createBridgeServer, type BridgeServer } from './server/bridge-server.js';
+import { LOOPBACK_HOSTS, type GuardPolicy } from './server/guard.js';
+import { RequestLog } from './server/request-log.js';
+import { loadOrCreateBridgeToken } from './settings/bridge-token.js';
+import { createSettingsStore, type SettingsStore } from './settings/settings-store.js';
+import { userAgent } from './upstream/codex-headers.js';
+import { createUpstreamClient, type UpstreamClient } from './upstream/upstream-client.js';
+import { BRIDGE_VERSION } from './version.js';
+
+export interface BridgeOptions {
+  config: BridgeConfig;
+  /** Require the bridge token on /v1/* even on localhost (`--require-token`; also a setting). */
+  requireToken?: boolean;
+  /** Called with a bug that reached the top of a request (the client got a 500). */
+  onInternalError?(error: unknown): void;
+}
+
+/** The running core: what the CLI and the Electron shell both hold. */
+export interface Bridge {
+  readonly config: BridgeConfig;
+  readonly address: AddressInfo;
+  /** `http://host:port` as a client should use it (loopback name when bound to all interfaces). */
+  readonly baseUrl: string;
+  readonly auth: AuthManager;
+  readonly models: ModelRegistry;
+  readonly upstream: UpstreamClient;
+  readonly settings: SettingsStore;
+  readonly log: RequestLog;
+  readonly bridgeToken: string;
+  /** Whether /v1/* currently requires the bridge token. */
+  tokenRequired(): boolean;
+  /** Extra host names to answer to (the tunnel's public host). */
+  setExtraHosts(hosts: string[]): void;
+  /** Forces the token requirement on (a public tunnel is up) or back to the configured default. */
+  setTokenForced(forced: boolean): void;
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const { config } = options;
+  const settings = createSettingsStore(config.home);
+  const initialSettings = settings.read();
+  const bridgeToken = await loadOrCreateBridgeToken(config.home);
+  const auth = createAuthManager({
+    authPath: config.authPath,
+    refreshTokenUrl: config.refreshTokenUrl,
+    clientId: config.clientId,
+    originator: config.originator,
+    userAgent: userAgent(config),
+  });
+  const upstream = createUpstreamClient({ config, credentials: auth, idleTimeoutMs: initialSettings.idleTimeoutMs });
+  let planType: string | undefined;
+  const models = createModelRegistry({
+    fetchCatalog: async () => parseCatalog(await upstream.getJson(`/codex/models?client_version=${encodeURIComponent(config.clientVersion)}`)),
+    overrides: () => settings.read().modelOverrides ?? {},
+    planType: () => planType,
+  });
+  void auth.describe().then((status) => {
+    planType = status.plan;
+  });
+
+  const log = new RequestLog();
+  let extraHosts: string[] = [];
+  let tokenForced = false;
+  const tokenRequired = (): boolean => tokenForced || options.requireToken === true || settings.read().requireToken === true;
+  const guard: GuardPolicy = {
+    allowedHosts: () => new Set([...LOOPBACK_HOSTS, ...bindHosts(config.host), ...extraHosts]),
+    allowedOrigins: () => settings.read().allowedOrigins ?? [],
+    requiredToken: () => (tokenRequired() ? bridgeToken : undefined),
+  };
+  const server: BridgeServer = createBridgeServer({
+    services: {
+      models,
+      upstream,
+      reasoningSummaries: () => settings.read().reasoningSummaries === true,
+    },
+    listAliases: () => models.list(),
+    guard,
+    log,
+    version: BRIDGE_VERSION,
+    onInternalError: options.onInternalError,
+  });
+
+  let address: AddressInfo;
+  try {
+    address = await server.listen(config.port, config.host);
+  } catch (error) {
+    await upstream.close();
+    throw error;
+  }
+  const clientHost = isWildcard(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  return {
+    config,
+    address,
+    baseUrl: `http://${clientHost}:${address.port}`,
+    auth,
+    models,
+    upstream,
+    settings,
+    log,
+    bridgeToken,
+    tokenRequired,
+    setExtraHosts(hosts) {
+      extraHosts = hosts.map((host) => host.toLowerCase());
+    },
+    setTokenForced(forced) {
+      tokenForced = forced;
+    },
+    async close(graceMs) {
+      await server.close(graceMs);
+      await upstream.close();
+    },
+  };
+}
+
+function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]';
+}
+
+/** The names a client may use for the bind address; all interface addresses when bound to every interface. */
+function bindHosts(host: string): string[] {
+  if (!isWildcard(host)) return [host.toLowerCase(), host.includes(':') && !host.startsWith('[') ? `[${host.toLowerCase()}]` : host.toLowerCase()];
+  const names = [os.hostname().toLowerCase()];
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const info of addresses ?? []) names.push(info.family === 'IPv6' ? `[${info.address.toLowerCase()}]` : info.address);
+  }
+  return names;
+}

@@ -1,0 +1,8 @@
+/** What a subcommand may touch: injected so tests run commands in-process and read what they printed. */
+export interface CliContext {
+  env: NodeJS.ProcessEnv;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Resolves when the user asks a long-running command to stop (SIGINT/SIGTERM in the real CLI). */
+  stopSignal: Promise<string>;
+}

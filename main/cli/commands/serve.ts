@@ -1,0 +1,94 @@
+import { startBridge, type Bridge } from '../../bridge.js';
+import { resolveConfig } from '../../config/bridge-config.js';
+import { formatLogLine } from '../../server/request-log.js';
+import { BRIDGE_VERSION } from '../../version.js';
+import { renderCard } from '../card.js';
+import type { CliContext } from '../cli-context.js';
+import { parseServeFlags, UsageError } from '../serve-args.js';
+import { SERVE_USAGE } from '../usage.js';
+
+/** Grace period for in-flight streams on shutdown. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
+export async function runServe(argv: string[], ctx: CliContext): Promise<number> {
+  let flags;
+  let config;
+  try {
+    flags = parseServeFlags(argv);
+    if (flags.help) {
+      ctx.stdout(SERVE_USAGE);
+      return 0;
+    }
+    if (flags.version) {
+      ctx.stdout(BRIDGE_VERSION);
+      return 0;
+    }
+    config = resolveConfig(ctx.env, { port: flags.port, host: flags.host, authPath: flags.authPath });
+  } catch (error) {
+    ctx.stderr(`codex-cursor-bridge: ${(error as Error).message}\nRun with --help for the flags.`);
+    return 2;
+  }
+  if (flags.tunnel) {
+    ctx.stderr('The public tunnel (--tunnel) is not available in this build yet; serving on localhost only.');
+  }
+
+  let bridge: Bridge;
+  try {
+    bridge = await startBridge({
+      config,
+      requireToken: flags.requireToken,
+      onInternalError: (error) => ctx.stderr(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    });
+  } catch (error) {
+    ctx.stderr(`codex-cursor-bridge: ${startFailure(error, config.host, config.port)}`);
+    return 1;
+  }
+
+  const notes: string[] = [];
+  if (!isLoopback(config.host) && !bridge.tokenRequired()) {
+    notes.push(
+      '',
+      `WARNING: listening on ${config.host} without a token: anyone who can reach this address can use your ChatGPT subscription.`,
+      '         Add --require-token (clients then send the bridge token as their API key).',
+    );
+  }
+  await withTimeout(bridge.models.refresh(), 5_000);
+  ctx.stdout(
+    renderCard({
+      version: BRIDGE_VERSION,
+      baseUrl: bridge.baseUrl,
+      auth: await bridge.auth.describe(),
+      catalog: bridge.models.catalogStatus(),
+      aliases: await bridge.models.list(),
+      tokenRequired: bridge.tokenRequired(),
+      bridgeToken: bridge.bridgeToken,
+      notes,
+    }),
+  );
+  ctx.stdout('\nRequests:');
+  const unsubscribe = bridge.log.subscribe((entry) => ctx.stdout(formatLogLine(entry)));
+
+  const signal = await ctx.stopSignal;
+  ctx.stdout(`\n${signal}: finishing in-flight requests (up to ${SHUTDOWN_GRACE_MS / 1000} s)…`);
+  await bridge.close(SHUTDOWN_GRACE_MS);
+  unsubscribe();
+  return 0;
+}
+
+function startFailure(error: unknown, host: string, port: number): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `port ${port} on ${host} is already in use (another bridge?). Stop it, or pick another port with --port.`;
+  if (code === 'EACCES') return `not allowed to listen on ${host}:${port}; pick a port above 1023 with --port.`;
+  if (code === 'EADDRNOTAVAIL') return `${host} is not an address of this machine; use --host 127.0.0.1.`;
+  return (error as Error).message;
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]';
+}
+
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}

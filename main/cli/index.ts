@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+import process from 'node:process';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CliContext } from './cli-context.js';
+import { runDoctor } from './commands/doctor.js';
+import { runServe } from './commands/serve.js';
+import { runToken } from './commands/token.js';
+import { runConfigureCursorCommand } from './commands/configure-cursor-command.js';
+import { MAIN_USAGE } from './usage.js';
+import { BRIDGE_VERSION } from '../version.js';
+
+type Command = (argv: string[], ctx: CliContext) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  serve: runServe,
+  doctor: runDoctor,
+  token: runToken,
+  'configure-cursor': runConfigureCursorCommand,
+};
+
+/** Routes `codex-cursor-bridge <subcommand> …`; `serve` is the default when the first word is a flag or absent. */
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first.startsWith('-')) {
+    if (first === '-h' || first === '--help') {
+      ctx.stdout(MAIN_USAGE);
+      return 0;
+    }
+    if (first === '-v' || first === '--version') {
+      ctx.stdout(BRIDGE_VERSION);
+      return 0;
+    }
+    return runServe(argv, ctx);
+  }
+  const command = COMMANDS[first];
+  if (!command) {
+    ctx.stderr(`codex-cursor-bridge: unknown command "${first}".\n\n${MAIN_USAGE}`);
+    return 2;
+  }
+  return command(rest, ctx);
+}
+
+function stopOnSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  const code = await runCli(process.argv.slice(2), {
+    env: process.env,
+    stdout: (text) => process.stdout.write(`${text}\n`),
+    stderr: (text) => process.stderr.write(`${text}\n`),
+    stopSignal: stopOnSignal(),
+  });
+  process.exit(code);
+}

@@ -1,0 +1,149 @@
+import { access, constants } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import type { AuthManager } from '../auth/auth-manager.js';
+import type { BridgeConfig } from '../config/bridge-config.js';
+import { parseCatalog } from '../models/catalog.js';
+import type { UpstreamClient } from '../upstream/upstream-client.js';
+
+export interface CheckResult {
+  id: 'node' | 'codex-cli' | 'auth-file' | 'plan' | 'token-expiry' | 'upstream' | 'port';
+  title: string;
+  ok: boolean;
+  /** What was found. */
+  detail: string;
+  /** What to do about it, when not ok. */
+  fix?: string;
+}
+
+export interface DoctorDeps {
+  config: Pick<BridgeConfig, 'host' | 'port' | 'clientVersion' | 'upstreamBase'>;
+  auth: Pick<AuthManager, 'describe'>;
+  upstream: Pick<UpstreamClient, 'getJson'>;
+  env: NodeJS.ProcessEnv;
+  nodeVersion?: string;
+  platform?: NodeJS.Platform;
+  now?: () => number;
+  /** Skip the port check when the caller is the running bridge itself (the port is ours). */
+  skipPort?: boolean;
+}
+
+const MIN_NODE = [20, 19] as const;
+
+/** The prerequisite checks `doctor` prints and the desktop window shows. Never throws. */
+export async function runDoctorChecks(deps: DoctorDeps): Promise<CheckResult[]> {
+  const now = deps.now ?? Date.now;
+  const results: CheckResult[] = [checkNode(deps.nodeVersion ?? process.versions.node), await checkCodexCli(deps.env, deps.platform ?? process.platform)];
+  const auth = await deps.auth.describe();
+  const loggedIn = auth.state === 'ok' || auth.state === 'refresh-failed';
+  results.push({
+    id: 'auth-file',
+    title: 'Codex login (auth.json)',
+    ok: auth.state === 'ok',
+    detail: auth.state === 'ok' ? `${auth.authPath}${auth.email ? ` (${auth.email})` : ''}` : (auth.message ?? auth.state),
+    ...(auth.state === 'ok' ? {} : { fix: authFix(auth.state, auth.authPath) }),
+  });
+  if (loggedIn) {
+    const free = auth.plan === 'free';
+    results.push({
+      id: 'plan',
+      title: 'ChatGPT plan',
+      ok: auth.plan !== undefined,
+      detail: auth.plan === undefined ? 'the token names no plan' : free ? 'Free — Codex usage is very limited on the Free plan' : (auth.planLabel ?? auth.plan),
+      ...(auth.plan === undefined ? { fix: 'Run `codex login` again and sign in with ChatGPT.' } : {}),
+    });
+    const expiresAt = auth.expiresAt?.getTime();
+    const refreshBroken = auth.state === 'refresh-failed';
+    results.push({
+      id: 'token-expiry',
+      title: 'Access token',
+      ok: !refreshBroken,
+      detail: refreshBroken
+        ? (auth.message ?? 'the token could not be refreshed')
+        : expiresAt === undefined
+          ? 'no expiry in the token'
+          : expiresAt <= now()
+            ? `expired ${new Date(expiresAt).toISOString()}; the bridge refreshes it on first use`
+            : `valid until ${new Date(expiresAt).toISOString()}`,
+      ...(refreshBroken ? { fix: 'Run `codex login` again.' } : {}),
+    });
+  }
+  results.push(await checkUpstream(deps, loggedIn));
+  if (!deps.skipPort) results.push(await checkPort(deps.config.host, deps.config.port));
+  return results;
+}
+
+function checkNode(version: string): CheckResult {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+  return {
+    id: 'node',
+    title: 'Node.js',
+    ok,
+    detail: `v${version}`,
+    ...(ok ? {} : { fix: `Install Node.js ${MIN_NODE.join('.')} or newer (https://nodejs.org).` }),
+  };
+}
+
+async function checkCodexCli(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Promise<CheckResult> {
+  const names = platform === 'win32' ? ['codex.cmd', 'codex.exe', 'codex.ps1'] : ['codex'];
+  for (const dir of (env.PATH ?? env.Path ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    for (const name of names) {
+      const candidate = path.join(dir, name);
+      try {
+        await access(candidate, platform === 'win32' ? constants.F_OK : constants.X_OK);
+        return { id: 'codex-cli', title: 'Codex CLI', ok: true, detail: candidate };
+      } catch {
+        // Not in this directory.
+      }
+    }
+  }
+  return {
+    id: 'codex-cli',
+    title: 'Codex CLI',
+    ok: false,
+    detail: '`codex` is not on PATH',
+    fix: 'Install it with `npm install -g @openai/codex`, then run `codex login` (the bridge uses its login).',
+  };
+}
+
+function authFix(state: string, authPath: string): string {
+  if (state === 'api-key-only') return 'Run `codex login` and choose "Sign in with ChatGPT" (an API key cannot use the subscription).';
+  if (state === 'unreadable') return `Fix or delete ${authPath}, then run \`codex login\`.`;
+  if (state === 'refresh-failed') return 'Run `codex login` again: the saved login can no longer be refreshed.';
+  return `Run \`codex login\` (or point CODEX_AUTH_PATH / --auth-path at your auth.json; looked in ${authPath}).`;
+}
+
+async function checkUpstream(deps: DoctorDeps, loggedIn: boolean): Promise<CheckResult> {
+  const title = 'ChatGPT Codex backend';
+  if (!loggedIn) return { id: 'upstream', title, ok: false, detail: 'not probed: no usable login', fix: 'Fix the login first.' };
+  try {
+    const catalog = parseCatalog(await deps.upstream.getJson(`/codex/models?client_version=${encodeURIComponent(deps.config.clientVersion)}`));
+    return { id: 'upstream', title, ok: true, detail: `${deps.config.upstreamBase} answered (${catalog.length} models)` };
+  } catch (error) {
+    return {
+      id: 'upstream',
+      title,
+      ok: false,
+      detail: `${deps.config.upstreamBase}: ${(error as Error).message}`,
+      fix: 'Check your internet connection (and CODEX_BRIDGE_UPSTREAM if you set it); if it says 401, run `codex login` again.',
+    };
+  }
+}
+
+function checkPort(host: string, port: number): Promise<CheckResult> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      resolve({
+        id: 'port',
+        title: `Port ${host}:${port}`,
+        ok: false,
+        detail: error.code === 'EADDRINUSE' ? 'already in use (is a bridge already running?)' : error.message,
+        fix: 'Stop what uses it, or start the bridge with --port <another port>.',
+      }),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve({ id: 'port', title: `Port ${host}:${port}`, ok: true, detail: 'free' })));
+  });
+}

@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Headers clients already use to name a session (opencode/kilo send x-session-id; others session_id). */
+const SESSION_HEADERS = ['x-session-id', 'x-session-affinity', 'session-id', 'session_id', 'x-conversation-id'] as const;
+
+/**
+ * A stable key per conversation, sent upstream as `prompt_cache_key` and `session-id` so every turn of one
+ * conversation lands on the backend's prompt cache. Clients rarely name their conversations, so without a session
+ * header the key is derived from what never changes between turns: the model, the system prompt and the first user
+ * message.
+ */
+export function conversationKey(headers: IncomingHttpHeaders, body: Record<string, unknown>, alias: string): string {
+  for (const name of SESSION_HEADERS) {
+    const value = headers[name];
+    if (typeof value === 'string' && value.trim() !== '') return uuidFrom(`session:${value.trim()}`);
+  }
+  if (typeof body.prompt_cache_key === 'string' && body.prompt_cache_key !== '') return body.prompt_cache_key;
+  const items = Array.isArray(body.messages) ? body.messages : Array.isArray(body.input) ? body.input : [body.input];
+  const anchor: unknown[] = [alias, body.instructions ?? null];
+  for (const item of items) {
+    anchor.push(item);
+    if (isUserItem(item)) break;
+  }
+  return uuidFrom(JSON.stringify(anchor));
+}
+
+function isUserItem(item: unknown): boolean {
+  return typeof item !== 'object' || item === null || (item as { role?: unknown }).role === 'user';
+}
+
+/** Formats a hash as a UUID, the shape the Codex CLI uses for its session ids. */
+function uuidFrom(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,76 @@
+import type { IncomingMessage } from 'node:http';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { ApiError } from '../errors/api-error.js';
+
+/** Who may call the bridge; read per request so the tunnel coming up or a settings change applies at once. */
+export interface GuardPolicy {
+  /** Host names (no port) the bridge answers to: loopback names, the bind address, the tunnel host. */
+  allowedHosts(): ReadonlySet<string>;
+  /** Browser origins the user allowed (exact `scheme://host[:port]`). */
+  allowedOrigins(): readonly string[];
+  /** The bearer token `/v1/*` requires, or undefined when no token is required. */
+  requiredToken(): string | undefined;
+}
+
+export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
+
+/**
+ * Rejects what a web page could do to a local server: a foreign `Host` (DNS rebinding) and a foreign `Origin`
+ * (cross-site requests), and enforces the bearer token when one is required. Returns the error to answer with.
+ */
+export function checkRequest(req: IncomingMessage, path: string, policy: GuardPolicy): ApiError | undefined {
+  const host = hostName(req.headers.host);
+  if (host === undefined || !policy.allowedHosts().has(host)) {
+    return new ApiError(403, `Requests for host "${req.headers.host ?? ''}" are not served: this bridge answers only to its own address.`, {
+      type: 'permission_error',
+      code: 'host_not_allowed',
+    });
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && !policy.allowedOrigins().includes(origin)) {
+    return new ApiError(403, `Browser requests from origin "${origin}" are not allowed. Add it to allowedOrigins in the bridge settings if you trust it.`, {
+      type: 'permission_error',
+      code: 'origin_not_allowed',
+    });
+  }
+  const token = policy.requiredToken();
+  if (token !== undefined && path !== '/healthz' && !bearerMatches(req.headers.authorization, token)) {
+    return new ApiError(401, 'Missing or wrong bearer token: send `Authorization: Bearer <bridge token>` (run `codex-cursor-bridge token` to see it).', {
+      type: 'authentication_error',
+      code: 'invalid_api_key',
+    });
+  }
+  return undefined;
+}
+
+/** CORS headers for an allowed origin, or undefined when the origin gets none. */
+export function corsHeaders(origin: string | undefined, policy: GuardPolicy): Record<string, string> | undefined {
+  if (origin === undefined || !policy.allowedOrigins().includes(origin)) return undefined;
+  return {
+    'access-control-allow-origin': origin,
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': 'authorization, content-type, x-session-id, openai-beta, x-stainless-*',
+    'access-control-max-age': '600',
+    vary: 'Origin',
+  };
+}
+
+function hostName(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const value = header.trim().toLowerCase();
+  if (value.startsWith('[')) {
+    const end = value.indexOf(']');
+    return end > 0 ? value.slice(0, end + 1) : undefined;
+  }
+  const colon = value.indexOf(':');
+  return colon === -1 ? value : value.slice(0, colon);
+}
+
+function bearerMatches(authorization: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
+  if (!match?.[1]) return false;
+  // Hashing first gives equal-length inputs, so the comparison time reveals nothing about the token.
+  const given = createHash('sha256').update(match[1].trim()).digest();
+  const expected = createHash('sha256').update(token).digest();
+  return timingSafeEqual(given, expected);
+}

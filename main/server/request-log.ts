@@ -1,0 +1,61 @@
+/** One finished request, as the CLI prints it and the window's live log shows it. */
+export interface RequestLogEntry {
+  id: string;
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  latencyMs: number;
+  /** The alias the client asked for, and the upstream slug it resolved to. */
+  model?: string;
+  upstreamModel?: string;
+  messages?: number;
+  tools?: number;
+  stream?: boolean;
+  /** SSE data events relayed to the client. */
+  chunks?: number;
+  /** Upstream HTTP attempts (more than one means retries or 401 recovery). */
+  attempts?: number;
+  promptTokens?: number;
+  cachedTokens?: number;
+  /** What went wrong, in words (never a token). */
+  error?: string;
+}
+
+export type RequestLogListener = (entry: RequestLogEntry) => void;
+
+/** Keeps the last entries in memory and fans new ones out to subscribers (CLI printer, Electron IPC). */
+export class RequestLog {
+  private readonly entries: RequestLogEntry[] = [];
+  private readonly listeners = new Set<RequestLogListener>();
+
+  constructor(private readonly capacity = 500) {}
+
+  add(entry: RequestLogEntry): void {
+    this.entries.push(entry);
+    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  recent(limit = this.capacity): RequestLogEntry[] {
+    return this.entries.slice(-limit);
+  }
+
+  subscribe(listener: RequestLogListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** `POST /v1/chat/completions 200 1834ms bridge-pro-high→gpt-6.2-astra msgs=4 tools=2 chunks=57` */
+export function formatLogLine(entry: RequestLogEntry): string {
+  const parts = [entry.at.slice(11, 19), entry.method, entry.path, String(entry.status), `${entry.latencyMs}ms`];
+  if (entry.model) parts.push(entry.upstreamModel ? `${entry.model}→${entry.upstreamModel}` : entry.model);
+  if (entry.messages !== undefined) parts.push(`msgs=${entry.messages}`);
+  if (entry.tools !== undefined) parts.push(`tools=${entry.tools}`);
+  if (entry.stream) parts.push(`chunks=${entry.chunks ?? 0}`);
+  if (entry.attempts !== undefined && entry.attempts > 1) parts.push(`attempts=${entry.attempts}`);
+  if (entry.promptTokens) parts.push(`cached=${entry.cachedTokens ?? 0}/${entry.promptTokens}`);
+  if (entry.error) parts.push(`error="${entry.error}"`);
+  return parts.join(' ');
+}

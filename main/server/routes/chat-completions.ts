@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { invalidRequest } from '../../errors/api-error.js';
+import { ChatCompletionCollector } from '../../translate/chat-assemble.js';
+import { chatToResponsesRequest, isResponsesShaped } from '../../translate/chat-request.js';
+import { ChatStreamTranslator } from '../../translate/chat-stream.js';
+import { normalizeResponsesRequest } from '../../translate/responses-request.js';
+import type { RequestContext } from '../context.js';
+import { conversationKey } from '../conversation-key.js';
+import { readJsonBody, sendJson } from '../http-io.js';
+import { relayStream } from '../relay.js';
+import { requireObject, requireModel } from './request-fields.js';
+
+/** POST /v1/chat/completions: Chat Completions in, Responses upstream, Chat Completions out. */
+export async function handleChatCompletions(ctx: RequestContext): Promise<void> {
+  const body = requireObject(await readJsonBody(ctx.req));
+  const alias = requireModel(body);
+  ctx.log.model = alias;
+  const target = await ctx.services.models.resolve(alias);
+  ctx.log.upstreamModel = target.slug;
+  if (body.stream !== undefined && typeof body.stream !== 'boolean') throw invalidRequest('`stream` must be a boolean.', 'stream');
+
+  const promptCacheKey = conversationKey(ctx.req.headers, body, alias);
+  // Cursor's agent mode posts Responses-shaped bodies here and still expects Chat Completions back.
+  const upstreamBody = isResponsesShaped(body)
+    ? normalizeResponsesRequest(body, target, { promptCacheKey })
+    : chatToResponsesRequest(body, target, { promptCacheKey });
+  ctx.log.messages = Array.isArray(body.messages) ? body.messages.length : Array.isArray(body.input) ? body.input.length : 1;
+  ctx.log.tools = Array.isArray(body.tools) ? body.tools.length : 0;
+  ctx.log.stream = body.stream === true;
+
+  const upstream = await ctx.services.upstream.openResponsesStream(upstreamBody, {
+    sessionId: promptCacheKey,
+    lite: target.lite,
+    signal: ctx.signal,
+  });
+  ctx.log.attempts = upstream.attempts;
+  const meta = { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, model: alias, created: Math.floor(Date.now() / 1000) };
+  const includeReasoning = ctx.services.reasoningSummaries();
+
+  if (body.stream === true) {
+    const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
+    const translator = new ChatStreamTranslator({ ...meta, includeUsage: streamOptions?.include_usage === true, includeReasoning });
+    await relayStream(ctx, upstream.events, {
+      translate: (event) => translator.push(event),
+      finish: () => translator.finish(),
+      done: '[DONE]',
+    });
+    return;
+  }
+
+  const collector = new ChatCompletionCollector({ ...meta, includeReasoning });
+  for await (const event of upstream.events) collector.push(event);
+  const completion = collector.result();
+  ctx.log.promptTokens = completion.usage?.prompt_tokens;
+  ctx.log.cachedTokens = completion.usage?.prompt_tokens_details?.cached_tokens;
+  sendJson(ctx.res, 200, completion);
+}

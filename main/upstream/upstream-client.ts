@@ -1,0 +1,181 @@
+import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { ApiError } from '../errors/api-error.js';
+import type { BridgeConfig } from '../config/bridge-config.js';
+import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffPolicy } from './backoff.js';
+import { authHeaders, identityHeaders, turnHeaders, type Credentials } from './codex-headers.js';
+import { upstreamHttpError } from './http-errors.js';
+import { parseSseEvents, type ResponsesEvent } from './sse-events.js';
+
+/** Where the upstream client gets its bearer token; the auth manager satisfies it. */
+export interface CredentialSource {
+  getCredentials(): Promise<Credentials>;
+  recoverFromUnauthorized(rejectedAccessToken: string): Promise<Credentials>;
+}
+
+export interface UpstreamClientOptions {
+  config: Pick<BridgeConfig, 'upstreamBase' | 'originator' | 'clientVersion'>;
+  credentials: CredentialSource;
+  backoff?: BackoffPolicy;
+  /** Longest silence tolerated between two bytes of a stream before it is declared dead. */
+  idleTimeoutMs?: number;
+  /** A plain 429 with a Retry-After at most this long is waited out instead of passed on. */
+  maxRetryAfterMs?: number;
+}
+
+export interface StreamRequest {
+  sessionId: string;
+  lite: boolean;
+  signal: AbortSignal;
+}
+
+export interface UpstreamStream {
+  /** Lower-cased response headers (rate-limit windows, request id, …). */
+  headers: Record<string, string>;
+  /** Ends after response.completed; throws ApiError when the stream breaks or ends without a terminal event. */
+  events: AsyncIterable<ResponsesEvent>;
+  /** How many HTTP attempts it took (retries on 5xx/network errors, 401 recovery). */
+  attempts: number;
+}
+
+export interface UpstreamClient {
+  openResponsesStream(body: object, request: StreamRequest): Promise<UpstreamStream>;
+  /** GET a JSON resource under the backend base (catalog, usage), with the same auth and 401 recovery. */
+  getJson(pathAndQuery: string, signal?: AbortSignal): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+const TERMINAL_EVENTS = new Set(['response.completed', 'response.failed', 'response.incomplete']);
+
+export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
+  const { config, credentials } = options;
+  const policy = options.backoff ?? DEFAULT_BACKOFF;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 10_000;
+  // One keep-alive pool per origin; no connection cap because each open stream holds its own HTTP/1.1 connection.
+  const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000, headersTimeout: idleTimeoutMs, bodyTimeout: idleTimeoutMs });
+  const identity = identityHeaders(config);
+
+  async function send(
+    method: 'GET' | 'POST',
+    path: string,
+    extraHeaders: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<{ response: Dispatcher.ResponseData; attempts: number }> {
+    let creds = await credentials.getCredentials();
+    let recoveredFromUnauthorized = false;
+    let failures = 0;
+    for (let attempts = 1; ; attempts++) {
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await request(`${config.upstreamBase}${path}`, {
+          method,
+          dispatcher: agent,
+          headers: { ...identity, ...authHeaders(creds), ...extraHeaders },
+          body,
+          signal,
+        });
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        failures++;
+        if (failures >= policy.maxAttempts) throw networkError(error);
+        await sleep(backoffDelay(policy, failures), signal);
+        continue;
+      }
+      if (response.statusCode >= 200 && response.statusCode < 300) return { response, attempts };
+
+      const text = await response.body.text().catch(() => '');
+      const headers = flattenHeaders(response.headers);
+      if (response.statusCode === 401 && !recoveredFromUnauthorized) {
+        // Like the CLI: adopt tokens rotated on disk, else refresh once, then re-send.
+        recoveredFromUnauthorized = true;
+        creds = await credentials.recoverFromUnauthorized(creds.accessToken);
+        continue;
+      }
+      const error = upstreamHttpError(response.statusCode, text, headers);
+      const retryAfterMs = plainRetryAfterMs(response.statusCode, error, headers);
+      failures++;
+      if (failures < policy.maxAttempts && retryAfterMs !== undefined && retryAfterMs <= maxRetryAfterMs) {
+        await sleep(retryAfterMs, signal);
+        continue;
+      }
+      if (failures < policy.maxAttempts && response.statusCode >= 500) {
+        await sleep(backoffDelay(policy, failures), signal);
+        continue;
+      }
+      throw error;
+    }
+  }
+
+  return {
+    async openResponsesStream(body, req) {
+      const { response, attempts } = await send('POST', '/codex/responses', turnHeaders(req), JSON.stringify(body), req.signal);
+      return { headers: flattenHeaders(response.headers), events: checkedEvents(response.body, idleTimeoutMs), attempts };
+    },
+    async getJson(pathAndQuery, signal) {
+      const { response } = await send('GET', pathAndQuery, { accept: 'application/json' }, undefined, signal);
+      return response.body.json();
+    },
+    close: () => agent.close(),
+  };
+}
+
+/** Relays events, turning a broken or truncated stream into an ApiError the server can report. */
+async function* checkedEvents(body: Dispatcher.ResponseData['body'], idleTimeoutMs: number): AsyncGenerator<ResponsesEvent> {
+  let terminal = false;
+  try {
+    for await (const event of parseSseEvents(body)) {
+      yield event;
+      if (TERMINAL_EVENTS.has(event.type)) {
+        terminal = true;
+        return;
+      }
+    }
+  } catch (error) {
+    if (error instanceof undiciErrors.BodyTimeoutError) {
+      throw new ApiError(504, `The ChatGPT backend sent nothing for ${Math.round(idleTimeoutMs / 1000)} s; the stream was abandoned.`, {
+        type: 'timeout_error',
+        code: 'upstream_idle_timeout',
+      });
+    }
+    if (isAbort(error)) throw error;
+    throw new ApiError(502, 'The ChatGPT backend closed the stream before the answer was complete.', {
+      type: 'upstream_error',
+      code: 'stream_disconnected',
+    });
+  } finally {
+    // After the terminal event the rest is read so the keep-alive connection goes back to the pool; a stream
+    // abandoned early (client gone, error) is destroyed so the backend stops generating.
+    if (terminal) await body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+    else body.destroy();
+  }
+  throw new ApiError(502, 'The ChatGPT backend closed the stream before the answer was complete.', {
+    type: 'upstream_error',
+    code: 'stream_disconnected',
+  });
+}
+
+function plainRetryAfterMs(status: number, error: ApiError, headers: Record<string, string>): number | undefined {
+  if (status !== 429 || error.code === 'usage_limit_reached' || error.code === 'usage_not_included') return undefined;
+  const raw = headers['retry-after'];
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+function networkError(error: unknown): ApiError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new ApiError(502, `Could not reach the ChatGPT backend: ${reason}`, { type: 'upstream_error', code: 'upstream_unreachable' });
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error instanceof undiciErrors.RequestAbortedError);
+}
+
+export function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}

@@ -1,0 +1,57 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { startBridge, type Bridge, type BridgeOptions } from '../../main/bridge.js';
+import { resolveConfig } from '../../main/config/bridge-config.js';
+import { startFakeBackend, type FakeBackend, type FakeBackendOptions } from './fake-backend/server.js';
+
+export interface Harness {
+  fake: FakeBackend;
+  bridge: Bridge;
+  /** The official openai SDK pointed at the bridge. */
+  client: OpenAI;
+  dir: string;
+  authPath: string;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  fake?: FakeBackendOptions;
+  /** Seconds until the access token in auth.json expires. */
+  expiresInSec?: number;
+  bridge?: Partial<Omit<BridgeOptions, 'config'>>;
+  env?: Record<string, string>;
+}
+
+/** A fake backend, an auth.json it accepts, and a bridge on an ephemeral loopback port pointed at it. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bridge-e2e-'));
+  const fake = await startFakeBackend(options.fake);
+  const authPath = path.join(dir, 'codex', 'auth.json');
+  await fake.tokens.writeAuthFile(authPath, { expiresInSec: options.expiresInSec ?? 3600 });
+  const config = resolveConfig(
+    {
+      CODEX_BRIDGE_UPSTREAM: fake.baseUrl,
+      CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
+      CODEX_AUTH_PATH: authPath,
+      CODEX_BRIDGE_HOME: path.join(dir, 'bridge-home'),
+      ...options.env,
+    },
+    { port: 0, host: '127.0.0.1' },
+  );
+  const bridge = await startBridge({ config, ...options.bridge });
+  const client = new OpenAI({ baseURL: `${bridge.baseUrl}/v1`, apiKey: bridge.tokenRequired() ? bridge.bridgeToken : 'bridge', maxRetries: 0 });
+  return {
+    fake,
+    bridge,
+    client,
+    dir,
+    authPath,
+    async close() {
+      await bridge.close(100);
+      await fake.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
