@@ -8,7 +8,7 @@ import { createBridgeServer, type BridgeServer } from './server/bridge-server.js
 import { LOOPBACK_HOSTS, type GuardPolicy } from './server/guard.js';
 import { RequestLog } from './server/request-log.js';
 import { loadOrCreateBridgeToken } from './settings/bridge-token.js';
-import { createSettingsStore, type SettingsStore } from './settings/settings-store.js';
+import { createSettingsStore, type BridgeSettings, type SettingsStore } from './settings/settings-store.js';
 import { userAgent } from './upstream/codex-headers.js';
 import { createUpstreamClient, type UpstreamClient } from './upstream/upstream-client.js';
 import { BRIDGE_VERSION } from './version.js';
@@ -45,7 +45,17 @@ export interface Bridge {
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { config } = options;
   const settings = createSettingsStore(config.home);
-  const initialSettings = settings.read();
+  // A broken settings file stops the start with its message; broken later, the last good settings stay in force.
+  let lastGoodSettings = settings.read();
+  const currentSettings = (): BridgeSettings => {
+    try {
+      lastGoodSettings = settings.read();
+    } catch {
+      // Keep serving with what was valid; `doctor` and the window report the file's error.
+    }
+    return lastGoodSettings;
+  };
+  const initialSettings = lastGoodSettings;
   const bridgeToken = await loadOrCreateBridgeToken(config.home);
   const auth = createAuthManager({
     authPath: config.authPath,
@@ -58,7 +68,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   let planType: string | undefined;
   const models = createModelRegistry({
     fetchCatalog: async () => parseCatalog(await upstream.getJson(`/codex/models?client_version=${encodeURIComponent(config.clientVersion)}`)),
-    overrides: () => settings.read().modelOverrides ?? {},
+    overrides: () => currentSettings().modelOverrides ?? {},
     planType: () => planType,
   });
   void auth.describe().then((status) => {
@@ -68,17 +78,17 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const log = new RequestLog();
   let extraHosts: string[] = [];
   let tokenForced = false;
-  const tokenRequired = (): boolean => tokenForced || options.requireToken === true || settings.read().requireToken === true;
+  const tokenRequired = (): boolean => tokenForced || options.requireToken === true || currentSettings().requireToken === true;
   const guard: GuardPolicy = {
     allowedHosts: () => new Set([...LOOPBACK_HOSTS, ...bindHosts(config.host), ...extraHosts]),
-    allowedOrigins: () => settings.read().allowedOrigins ?? [],
+    allowedOrigins: () => currentSettings().allowedOrigins ?? [],
     requiredToken: () => (tokenRequired() ? bridgeToken : undefined),
   };
   const server: BridgeServer = createBridgeServer({
     services: {
       models,
       upstream,
-      reasoningSummaries: () => settings.read().reasoningSummaries === true,
+      reasoningSummaries: () => currentSettings().reasoningSummaries === true,
     },
     listAliases: () => models.list(),
     guard,

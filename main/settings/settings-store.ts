@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
+import type { AliasOverride } from '../models/aliases.js';
+import { SettingsError, validateSettings, type BridgeSettings, type KnownSettings } from './settings-schema.js';
+
+export { SettingsError, type BridgeSettings, type TunnelSettings } from './settings-schema.js';
+
+/**
+ * A change to apply: each given key replaces the stored one, `undefined` removes it, and an object value
+ * (`tunnel`, `modelOverrides`) is merged one level deep — so `{ tunnel: { enabled: true } }` keeps the stored
+ * authtoken, and `{ modelOverrides: { 'bridge-fast': undefined } }` removes just that pin.
+ */
+export type SettingsPatch = {
+  [K in keyof KnownSettings]?: K extends 'modelOverrides' ? Record<string, AliasOverride | undefined> : KnownSettings[K];
+} & { [key: string]: unknown };
+
+export interface SettingsStore {
+  /** The validated settings ({} when there is no file yet). Throws SettingsError naming the file and field. */
+  read(): BridgeSettings;
+  /** Applies `patch`, validates the result and writes it atomically (0600); the file is untouched on any error. */
+  update(patch: SettingsPatch): BridgeSettings;
+  readonly path: string;
+}
+
+export const SETTINGS_FILE = 'settings.json';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
+
+function merge(current: BridgeSettings, patch: SettingsPatch): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    const stored = next[key];
+    next[key] = isObject(stored) && isObject(value) ? withoutUndefined({ ...stored, ...value }) : value;
+  }
+  return withoutUndefined(next);
+}
+
+/** The settings file in `home` (CODEX_BRIDGE_HOME). */
+export function createSettingsStore(home: string): SettingsStore {
+  const file = path.join(home, SETTINGS_FILE);
+  const where = `Settings file ${file}`;
+
+  // read() runs on every request (guard, overrides, options), so the parsed file is kept until it changes on disk.
+  let cached: { stamp: string; settings: BridgeSettings } | undefined;
+
+  function read(): BridgeSettings {
+    let text: string;
+    let stamp: string;
+    try {
+      const stat = fs.statSync(file);
+      stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+      if (cached?.stamp === stamp) return cached.settings;
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw new SettingsError(`${where} cannot be read: ${(error as Error).message}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new SettingsError(`${where} is not valid JSON: ${(error as Error).message}`);
+    }
+    const settings = validateSettings(parsed, where);
+    cached = { stamp, settings };
+    return settings;
+  }
+
+  return {
+    path: file,
+    read,
+    update(patch) {
+      const next = validateSettings(merge(read(), patch), 'Settings update');
+      writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
+      return next;
+    },
+  };
+}
