@@ -6,7 +6,10 @@ import type { CliContext } from './cli-context.js';
 import { runDoctor } from './commands/doctor.js';
 import { runServe } from './commands/serve.js';
 import { runToken } from './commands/token.js';
-import { runConfigureCursorCommand } from './commands/configure-cursor-command.js';
+import { runConfigureCursor } from './commands/configure-cursor.js';
+import { resolveConfig } from '../config/bridge-config.js';
+import { ALIAS_NAMES } from '../models/aliases.js';
+import { loadOrCreateBridgeToken } from '../settings/bridge-token.js';
 import { MAIN_USAGE } from './usage.js';
 import { BRIDGE_VERSION } from '../version.js';
 
@@ -16,7 +19,10 @@ const COMMANDS: Record<string, Command> = {
   serve: runServe,
   doctor: runDoctor,
   token: runToken,
-  'configure-cursor': runConfigureCursorCommand,
+  'configure-cursor': async (argv, ctx) => {
+    const { home } = resolveConfig(ctx.env);
+    return runConfigureCursor(argv, { ...ctx, home, aliases: [...ALIAS_NAMES], bridgeToken: await loadOrCreateBridgeToken(home) });
+  },
 };
 
 /** Routes `codex-cursor-bridge <subcommand> …`; `serve` is the default when the first word is a flag or absent. */

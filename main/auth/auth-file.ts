@@ -1,0 +1,195 @@
+/**
+ * The Codex CLI's auth.json: read it cheaply on every request, tell apart the ways it can be unusable, and write it
+ * back the way the CLI does (temp file in the same folder + rename, mode 0600, 2-space JSON, no trailing newline).
+ */
+import { randomBytes } from 'node:crypto';
+import { open, realpath, rename, rm, stat } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../errors/api-error.js';
+import { isObject, nonEmptyString } from './json-guards.js';
+
+export interface AuthTokens {
+  idToken: string | undefined;
+  accessToken: string;
+  refreshToken: string;
+  /** What the CLI sends as ChatGPT-Account-ID; set at login, never changed by a refresh. */
+  accountId: string | null;
+}
+
+export interface AuthFile {
+  tokens: AuthTokens;
+  /** RFC 3339 text as stored. */
+  lastRefresh: string | undefined;
+  /** The parsed JSON as read, so a rewrite keeps every field and the key order. */
+  raw: Record<string, unknown>;
+}
+
+/**
+ * One observation of auth.json. `stamp` identifies the file version (device, inode, size, mtime, ctime): equal
+ * stamps mean the same contents, which is what makes re-reading on every request cost one stat.
+ */
+export type AuthSnapshot =
+  | { kind: 'chatgpt'; stamp: string; file: AuthFile }
+  | { kind: 'api-key-only'; stamp: string }
+  | { kind: 'unreadable'; stamp: string; reason: string }
+  | { kind: 'missing'; stamp: 'missing' };
+
+type Classified =
+  | { kind: 'chatgpt'; file: AuthFile }
+  | { kind: 'api-key-only' }
+  | { kind: 'unreadable'; reason: string };
+
+/** Reads auth.json, parsing it again only when its stat changed since the last call. */
+export class AuthFileReader {
+  private cached: AuthSnapshot | undefined;
+
+  constructor(readonly authPath: string) {}
+
+  async read(): Promise<AuthSnapshot> {
+    let current: string;
+    try {
+      current = stampOf(await stat(this.authPath, { bigint: true }));
+    } catch (error) {
+      return snapshotOfError(error);
+    }
+    if (this.cached?.stamp !== current) this.cached = await readAuthFile(this.authPath);
+    return this.cached;
+  }
+}
+
+/** Reads and classifies auth.json without caching. Never throws. */
+export async function readAuthFile(authPath: string): Promise<AuthSnapshot> {
+  let handle;
+  try {
+    handle = await open(authPath, 'r');
+  } catch (error) {
+    return snapshotOfError(error);
+  }
+  try {
+    // Stat and read the same open file, so the stamp always belongs to the text even if the file is replaced meanwhile.
+    const stamp = stampOf(await handle.stat({ bigint: true }));
+    const text = await handle.readFile('utf8');
+    return { stamp, ...classifyAuthText(text) };
+  } catch (error) {
+    return snapshotOfError(error);
+  } finally {
+    await handle.close();
+  }
+}
+
+function classifyAuthText(text: string): Classified {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // The parser's message quotes the text around the error, which may be a token: say only that it is broken.
+    return { kind: 'unreadable', reason: 'it is not valid JSON' };
+  }
+  if (!isObject(value)) return { kind: 'unreadable', reason: 'it is not a JSON object' };
+  const tokens = value.tokens;
+  if (isObject(tokens) && nonEmptyString(tokens.access_token) && nonEmptyString(tokens.refresh_token)) {
+    // ChatGPT tokens win over OPENAI_API_KEY: old files without auth_mode but with a key would otherwise look API-key-only.
+    return {
+      kind: 'chatgpt',
+      file: {
+        tokens: {
+          idToken: nonEmptyString(tokens.id_token) ? tokens.id_token : undefined,
+          accessToken: tokens.access_token,
+          refreshToken: tokens.refresh_token,
+          accountId: nonEmptyString(tokens.account_id) ? tokens.account_id : null,
+        },
+        lastRefresh: nonEmptyString(value.last_refresh) ? value.last_refresh : undefined,
+        raw: value,
+      },
+    };
+  }
+  if (nonEmptyString(value.OPENAI_API_KEY)) return { kind: 'api-key-only' };
+  return { kind: 'unreadable', reason: tokens === undefined || tokens === null ? 'it holds no ChatGPT tokens' : 'its ChatGPT tokens are incomplete' };
+}
+
+/** The 401 a request gets when the snapshot holds no usable ChatGPT login; undefined when it does. */
+export function loginProblem(snapshot: AuthSnapshot, authPath: string): ApiError | undefined {
+  switch (snapshot.kind) {
+    case 'chatgpt':
+      return undefined;
+    case 'missing':
+      return new ApiError(
+        401,
+        `No Codex login found at ${authPath}: run \`codex login\` and choose Sign in with ChatGPT. ` +
+          '(If Codex keeps its login in the OS keyring, set cli_auth_credentials_store = "file" in ~/.codex/config.toml and log in again.)',
+        { code: 'codex_login_missing' },
+      );
+    case 'api-key-only':
+      return new ApiError(
+        401,
+        `The Codex login at ${authPath} holds an API key, not a ChatGPT login: run \`codex login\` and choose Sign in with ChatGPT.`,
+        { code: 'codex_login_api_key_only' },
+      );
+    case 'unreadable':
+      return new ApiError(401, `The Codex login at ${authPath} cannot be used (${snapshot.reason}): run \`codex login\` again.`, {
+        code: 'codex_login_unreadable',
+      });
+  }
+}
+
+/**
+ * Replaces `filePath` with `contents` so that readers (and a crash at any moment) see either the old or the new
+ * complete file, never a partial one, and never with permissions wider than 0600.
+ */
+export async function writeAuthFileAtomic(filePath: string, contents: Record<string, unknown>): Promise<void> {
+  // Write through a symlinked auth.json (dotfile setups) instead of replacing the link with a plain file.
+  const target = await realpath(filePath).catch(() => filePath);
+  const dir = path.dirname(target);
+  const temp = path.join(dir, `.auth-${randomSuffix()}`);
+  let renamed = false;
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    try {
+      await handle.writeFile(JSON.stringify(contents, null, 2));
+      await handle.chmod(0o600); // the umask can only narrow open()'s mode; make it exact
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+    renamed = true;
+  } finally {
+    if (!renamed) await rm(temp, { force: true });
+  }
+  await syncDirectory(dir);
+}
+
+/** Makes the rename itself durable; not every platform can fsync a directory, and the rename already happened. */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // best effort (Windows cannot open a directory for fsync)
+  }
+}
+
+function randomSuffix(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  return Array.from(randomBytes(6), (byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+function stampOf(stats: BigIntStats): string {
+  return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeNs}:${stats.ctimeNs}`;
+}
+
+function snapshotOfError(error: unknown): AuthSnapshot {
+  const code = errorCode(error);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing', stamp: 'missing' };
+  return { kind: 'unreadable', stamp: `error:${code}`, reason: `cannot read it: ${code}` };
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : 'unknown error';
+}

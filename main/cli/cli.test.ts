@@ -1,0 +1,189 @@
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeBackend, type FakeBackend } from '../../test/support/fake-backend/server.js';
+import { runCli } from './index.js';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+let fake: FakeBackend;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'bridge-cli-'));
+  fake = await startFakeBackend();
+  await fake.tokens.writeAuthFile(path.join(dir, 'auth.json'));
+  env = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    CODEX_BRIDGE_UPSTREAM: fake.baseUrl,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
+    CODEX_AUTH_PATH: path.join(dir, 'auth.json'),
+    CODEX_BRIDGE_HOME: path.join(dir, 'home'),
+  };
+});
+afterAll(async () => {
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs a subcommand in-process; `stop` resolves the stop signal (Ctrl-C) for long-running commands. */
+function run(argv: string[], extraEnv: NodeJS.ProcessEnv = {}, stop: Promise<string> = new Promise(() => {})): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  return runCli(argv, { env: { ...env, ...extraEnv }, stdout: (t) => out.push(t), stderr: (t) => err.push(t), stopSignal: stop }).then((code) => ({
+    code,
+    out: out.join('\n'),
+    err: err.join('\n'),
+  }));
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('flags', () => {
+  it('prints help and the version with exit 0', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('configure-cursor');
+    const serveHelp = await run(['serve', '-h']);
+    expect(serveHelp.out).toContain('--auth-path');
+    const version = await run(['-v']);
+    expect(version.out).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it.each([
+    [['--bogus'], 'bogus'],
+    [['serve', '--port', 'abc'], '--port'],
+    [['--port', '70000'], '--port'],
+    [['--tunnel', '--no-tunnel'], 'contradict'],
+    [['frobnicate'], 'unknown command'],
+    [['token', '--nope'], 'nope'],
+  ])('refuses %j with exit 2 and a clear message', async (argv, needle) => {
+    const result = await run(argv);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(needle);
+    expect(result.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses a bad CODEX_BRIDGE_PORT with exit 2', async () => {
+    const result = await run([], { CODEX_BRIDGE_PORT: 'eighty' });
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('CODEX_BRIDGE_PORT');
+  });
+});
+
+describe('serve', () => {
+  it('prints the card, serves, logs one line per request and stops cleanly on the stop signal', async () => {
+    const port = await freePort();
+    let stop!: (signal: string) => void;
+    const stopped = new Promise<string>((resolve) => (stop = resolve));
+    const result = run(['--port', String(port)], {}, stopped);
+    let health: Response | undefined;
+    for (let i = 0; i < 100 && !health; i++) {
+      health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(async () => {
+        await new Promise((r) => setTimeout(r, 50));
+        return undefined;
+      });
+    }
+    const answer = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'bridge-mini', messages: [{ role: 'user', content: 'cli' }] }),
+    });
+    expect(answer.status).toBe(200);
+    stop('SIGINT');
+    const { code, out } = await result;
+    expect(code).toBe(0);
+    expect(out).toContain(`http://127.0.0.1:${port}/v1`);
+    expect(out).toMatch(/bridge-pro-high\s+→ gpt-6\.2-astra/);
+    expect(out).toContain('dev@example.com');
+    expect(out).toMatch(/POST \/v1\/chat\/completions 200 \d+ms bridge-mini→\S+ msgs=1 tools=0/);
+  });
+
+  it('says clearly when the port is in use (exit 1, no stack trace)', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      const result = await run(['-p', String(port)]);
+      expect(result.code).toBe(1);
+      expect(result.err).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(result.err).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('as a real process: exits 0 on SIGTERM after finishing', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'serve', '-p', String(port), '--no-setup'], { cwd: repo, env: { ...env } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 200 && !out.includes('Requests:'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toContain('Requests:');
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(out).toContain('SIGTERM');
+  }, 20_000);
+});
+
+describe('token', () => {
+  it('prints a stable sk-bridge- token and replaces it with --rotate', async () => {
+    const first = await run(['token']);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/^sk-bridge-[A-Za-z0-9_-]{43,}$/);
+    expect((await run(['token'])).out).toBe(first.out);
+    const rotated = await run(['token', '--rotate']);
+    expect(rotated.out).toMatch(/^sk-bridge-/);
+    expect(rotated.out).not.toBe(first.out);
+    expect((await readFile(path.join(dir, 'home', 'bridge-token'), 'utf8')).trim()).toBe(rotated.out);
+  });
+});
+
+describe('doctor', () => {
+  it('passes every check with a login, the codex CLI on PATH, a reachable backend and a free port', async () => {
+    const bin = path.join(dir, 'bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(path.join(bin, 'codex'), '#!/bin/sh\necho codex-cli 0.171.0\n');
+    await chmod(path.join(bin, 'codex'), 0o755);
+    const result = await run(['doctor', '-p', String(await freePort())], { PATH: `${bin}${path.delimiter}${env.PATH}` });
+    expect(result.out).toContain('All checks passed.');
+    expect(result.out).toContain('Pro');
+    expect(result.code).toBe(0);
+  });
+
+  it('fails with the fix for each problem: no codex CLI, no login', async () => {
+    const result = await run(['doctor', '-p', String(await freePort())], { PATH: '/nonexistent', CODEX_AUTH_PATH: path.join(dir, 'missing.json') });
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/FAIL\s+Codex CLI/);
+    expect(result.out).toContain('npm install -g @openai/codex');
+    expect(result.out).toMatch(/FAIL\s+Codex login/);
+    expect(result.out).toContain('codex login');
+  });
+
+  it('explains an API-key-only auth.json instead of crashing', async () => {
+    const apiKeyOnly = path.join(dir, 'apikey.json');
+    await writeFile(apiKeyOnly, JSON.stringify({ OPENAI_API_KEY: 'sk-test-123', tokens: null }));
+    const result = await run(['doctor'], { CODEX_AUTH_PATH: apiKeyOnly });
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('Sign in with ChatGPT');
+    expect(result.out).not.toContain('sk-test-123');
+  });
+});

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface AtomicWriteOptions {
+  /** Final permission bits, applied to the temp file before it becomes visible (default 0600). */
+  mode?: number;
+  /** false: create only if absent, and return false instead of replacing an existing file. */
+  overwrite?: boolean;
+}
+
+/**
+ * Writes `data` to `file` all-or-nothing: a temp file in the same folder (created 0700 if missing) is written,
+ * flushed and given its mode, then renamed over the target — or hard-linked to it when `overwrite` is false, which
+ * fails atomically if another process created the file first. Readers never see a half-written or wider-permission
+ * file. Returns whether the file was written.
+ */
+export function writeFileAtomic(file: string, data: string, options: AtomicWriteOptions = {}): boolean {
+  const { mode = 0o600, overwrite = true } = options;
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const fd = fs.openSync(temp, 'wx', mode);
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fchmodSync(fd, mode); // the umask may have narrowed the creation mode
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (overwrite) {
+      fs.renameSync(temp, file);
+      return true;
+    }
+    try {
+      fs.linkSync(temp, file);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}

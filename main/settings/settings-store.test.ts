@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSettingsStore, SettingsError } from './settings-store.js';
+
+let home: string;
+beforeEach(() => {
+  home = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-settings-')), 'home');
+});
+afterEach(() => {
+  fs.rmSync(path.dirname(home), { recursive: true, force: true });
+});
+
+const posix = process.platform !== 'win32';
+
+function thrown(fn: () => unknown): SettingsError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettingsError);
+    return error as SettingsError;
+  }
+  throw new Error('expected a SettingsError');
+}
+
+describe('settings store', () => {
+  it('reads {} before the first write and round-trips every field', () => {
+    const store = createSettingsStore(home);
+    expect(store.path).toBe(path.join(home, 'settings.json'));
+    expect(store.read()).toEqual({});
+    const settings = {
+      modelOverrides: { 'bridge-fast': { slug: 'gpt-5.5', effort: 'high', serviceTier: 'default' as const } },
+      reasoningSummaries: true,
+      requireToken: false,
+      allowedOrigins: ['https://cursor.example'],
+      tunnel: { provider: 'ngrok' as const, enabled: true, authtoken: 'ngrok-secret', domain: 'me.ngrok.app' },
+      idleTimeoutMs: 600_000,
+    };
+    expect(store.update(settings)).toEqual(settings);
+    expect(createSettingsStore(home).read()).toEqual(settings);
+  });
+
+  it('writes atomically: folder 0700, file 0600, no temp file left, unknown keys kept', () => {
+    fs.mkdirSync(home, { recursive: false });
+    fs.writeFileSync(path.join(home, 'settings.json'), JSON.stringify({ futureKey: { nested: [1] }, requireToken: true }), { mode: 0o644 });
+    const store = createSettingsStore(home);
+    store.update({ reasoningSummaries: true });
+    expect(JSON.parse(fs.readFileSync(store.path, 'utf8'))).toEqual({ futureKey: { nested: [1] }, requireToken: true, reasoningSummaries: true });
+    expect(fs.readdirSync(home)).toEqual(['settings.json']);
+    if (posix) expect(fs.statSync(store.path).mode & 0o777).toBe(0o600);
+
+    const fresh = path.join(home, 'nested', 'home');
+    createSettingsStore(fresh).update({ requireToken: true });
+    if (posix) expect(fs.statSync(fresh).mode & 0o777).toBe(0o700);
+  });
+
+  it('merges objects one level deep and removes keys set to undefined', () => {
+    const store = createSettingsStore(home);
+    store.update({
+      tunnel: { provider: 'cloudflared', authtoken: 'keep-me' },
+      modelOverrides: { 'bridge-fast': { slug: 'gpt-5.5' }, 'bridge-mini': { effort: 'medium' } },
+      idleTimeoutMs: 5,
+    });
+    expect(store.update({ tunnel: { enabled: true }, modelOverrides: { 'bridge-fast': undefined }, idleTimeoutMs: undefined })).toEqual({
+      tunnel: { provider: 'cloudflared', authtoken: 'keep-me', enabled: true },
+      modelOverrides: { 'bridge-mini': { effort: 'medium' } },
+    });
+  });
+
+  it('reports a bad file naming the file and the field, without crashing', () => {
+    const store = createSettingsStore(home);
+    fs.mkdirSync(home);
+    const cases: Array<[unknown, string, string]> = [
+      [{ requireToken: 'yes' }, 'requireToken', '"requireToken" must be true or false (got "yes")'],
+      [{ tunnel: { provider: 'frp' } }, 'tunnel.provider', '"tunnel.provider" must be one of "ngrok", "cloudflared" (got "frp")'],
+      [{ allowedOrigins: 'https://a' }, 'allowedOrigins', '"allowedOrigins" must be a list of origin strings'],
+      [{ idleTimeoutMs: -1 }, 'idleTimeoutMs', '"idleTimeoutMs" must be a whole number'],
+      [{ modelOverrides: { 'bridge-turbo': { slug: 'x' } } }, 'modelOverrides.bridge-turbo', '"modelOverrides.bridge-turbo" is not a bridge alias; known aliases: bridge-pro-medium, '],
+      [{ modelOverrides: { 'bridge-fast': { slug: 5 } } }, 'modelOverrides.bridge-fast.slug', '"modelOverrides.bridge-fast.slug" must be a non-empty string (got 5)'],
+      [{ modelOverrides: { 'bridge-fast': { efort: 'high' } } }, 'modelOverrides.bridge-fast.efort', 'is not an override field (slug, effort, serviceTier)'],
+      [{ modelOverrides: { 'bridge-fast': { serviceTier: 'flex' } } }, 'modelOverrides.bridge-fast.serviceTier', 'must be one of "priority", "default"'],
+    ];
+    for (const [content, field, message] of cases) {
+      fs.writeFileSync(store.path, JSON.stringify(content));
+      const error = thrown(() => store.read());
+      expect(error.field).toBe(field);
+      expect(error.message).toContain(`Settings file ${store.path}: `);
+      expect(error.message).toContain(message);
+    }
+    fs.writeFileSync(store.path, '{"requireToken": tru');
+    expect(thrown(() => store.read()).message).toMatch(new RegExp(`^Settings file ${store.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON: `));
+    fs.writeFileSync(store.path, '[]');
+    expect(thrown(() => store.read()).message).toBe(`Settings file ${store.path}: must hold a JSON object (got [])`);
+  });
+
+  it('refuses an invalid update and leaves the file as it was', () => {
+    const store = createSettingsStore(home);
+    store.update({ requireToken: true });
+    const before = fs.readFileSync(store.path, 'utf8');
+    const error = thrown(() => store.update({ modelOverrides: { 'gpt-4o': { slug: 'gpt-5.5' } } }));
+    expect(error.message).toContain('Settings update: "modelOverrides.gpt-4o" is not a bridge alias');
+    expect(fs.readFileSync(store.path, 'utf8')).toBe(before);
+  });
+});
