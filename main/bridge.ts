@@ -6,6 +6,7 @@ import { parseCatalog } from './models/catalog.js';
 import { createModelRegistry, type ModelRegistry } from './models/registry.js';
 import { createBridgeServer, type BridgeServer } from './server/bridge-server.js';
 import { LOOPBACK_HOSTS, type GuardPolicy } from './server/guard.js';
+import { redactForLog } from './server/redact.js';
 import { RequestLog } from './server/request-log.js';
 import { loadOrCreateBridgeToken } from './settings/bridge-token.js';
 import { createSettingsStore, type BridgeSettings, type SettingsStore } from './settings/settings-store.js';
@@ -19,6 +20,8 @@ export interface BridgeOptions {
   requireToken?: boolean;
   /** Called with a bug that reached the top of a request (the client got a 500). */
   onInternalError?(error: unknown): void;
+  /** Where CODEX_BRIDGE_DEBUG=1 output goes (redacted request bodies). */
+  onDebug?(line: string): void;
 }
 
 /** The running core: what the CLI and the Electron shell both hold. */
@@ -89,6 +92,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       models,
       upstream,
       reasoningSummaries: () => currentSettings().reasoningSummaries === true,
+      ...(config.debug && options.onDebug
+        ? { debug: (label: string, body: unknown) => options.onDebug?.(`[debug] ${label}: ${JSON.stringify(redactForLog(body))}`) }
+        : {}),
     },
     listAliases: () => models.list(),
     guard,

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ModelTarget } from '../translate/model-target.js';
+import type { ResponsesEvent } from '../upstream/sse-events.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
 import type { RequestLogEntry } from './request-log.js';
 
@@ -13,6 +14,10 @@ export interface RouteServices {
   upstream: Pick<UpstreamClient, 'openResponsesStream'>;
   /** Read per request so a settings change applies without a restart. */
   reasoningSummaries(): boolean;
+  /** Interval of SSE keep-alive comments during silences (default 15 s). */
+  keepAliveMs?: number;
+  /** Set with CODEX_BRIDGE_DEBUG=1: receives request bodies (already redacted) as they pass through. */
+  debug?(label: string, body: unknown): void;
 }
 
 export interface RequestContext {
@@ -23,4 +28,12 @@ export interface RequestContext {
   signal: AbortSignal;
   /** Filled in by the route as it learns things; the server adds status and latency. */
   log: Partial<RequestLogEntry>;
+}
+
+/** Sends the translated body upstream for this request and notes what the log needs. */
+export async function openUpstream(ctx: RequestContext, body: object, target: ModelTarget, sessionId: string): Promise<AsyncIterable<ResponsesEvent>> {
+  ctx.services.debug?.(`upstream request ${target.slug}`, body);
+  const upstream = await ctx.services.upstream.openResponsesStream(body, { sessionId, lite: target.lite, signal: ctx.signal });
+  ctx.log.attempts = upstream.attempts;
+  return upstream.events;
 }

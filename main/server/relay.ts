@@ -15,12 +15,14 @@ export interface RelayPlan<T> {
 }
 
 /**
- * Streams upstream events to the client as SSE. A failure before the first byte is rethrown so the server answers
+ * Opens the upstream stream and relays its events to the client as SSE. A failure before the first byte is rethrown so the server answers
  * with a real HTTP status; after that the stream ends with an error event (never a silent "stop").
  */
-export async function relayStream<T>(ctx: RequestContext, events: AsyncIterable<ResponsesEvent>, plan: RelayPlan<T>): Promise<void> {
-  const sse = new SseResponse(ctx.res);
+export async function relayStream<T>(ctx: RequestContext, open: () => Promise<AsyncIterable<ResponsesEvent>>, plan: RelayPlan<T>): Promise<void> {
+  // Created before the upstream call so keep-alive comments also cover a slow queue before the first event.
+  const sse = new SseResponse(ctx.res, ctx.services.keepAliveMs);
   try {
+    const events = await open();
     for await (const event of events) {
       if (event.type === 'response.completed') noteUsage(ctx, event);
       for (const item of plan.translate(event)) sse.send(item, plan.eventName?.(item));

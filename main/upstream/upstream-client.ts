@@ -1,5 +1,6 @@
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import { ApiError } from '../errors/api-error.js';
+import { failureToApiError } from '../errors/upstream-failure.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
 import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffPolicy } from './backoff.js';
 import { authHeaders, identityHeaders, turnHeaders, type Credentials } from './codex-headers.js';
@@ -109,8 +110,21 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
 
   return {
     async openResponsesStream(body, req) {
-      const { response, attempts } = await send('POST', '/codex/responses', turnHeaders(req), JSON.stringify(body), req.signal);
-      return { headers: flattenHeaders(response.headers), events: checkedEvents(response.body, idleTimeoutMs), attempts };
+      const payload = JSON.stringify(body);
+      let attempts = 0;
+      for (let streamTry = 1; ; streamTry++) {
+        const sent = await send('POST', '/codex/responses', turnHeaders(req), payload, req.signal);
+        attempts += sent.attempts;
+        const events = checkedEvents(sent.response.body, idleTimeoutMs);
+        const primed = await prime(events, req.signal);
+        if (primed.error) {
+          const delay = streamTry < policy.maxAttempts ? streamRetryDelay(primed.error, policy, streamTry, maxRetryAfterMs) : undefined;
+          if (delay === undefined) throw primed.error;
+          await sleep(delay, req.signal);
+          continue;
+        }
+        return { headers: flattenHeaders(sent.response.headers), events: replay(primed.events, events), attempts: attempts };
+      }
     },
     async getJson(pathAndQuery, signal) {
       const { response } = await send('GET', pathAndQuery, { accept: 'application/json' }, undefined, signal);
@@ -118,6 +132,45 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     },
     close: () => agent.close(),
   };
+}
+
+/**
+ * Reads a new stream up to its first sign of progress (anything after response.created / in_progress). Until then
+ * nothing has reached the client, so a cut stream or a retryable response.failed can still be retried invisibly.
+ */
+async function prime(events: AsyncGenerator<ResponsesEvent>, signal: AbortSignal): Promise<{ events: ResponsesEvent[]; error?: ApiError }> {
+  const seen: ResponsesEvent[] = [];
+  try {
+    for (;;) {
+      const next = await events.next();
+      if (next.done) return { events: seen };
+      const event = next.value;
+      if (event.type === 'response.failed') {
+        await events.return(undefined);
+        return { events: seen, error: failureToApiError(event.response) };
+      }
+      seen.push(event);
+      if (event.type !== 'response.created' && event.type !== 'response.in_progress') return { events: seen };
+    }
+  } catch (error) {
+    if (signal.aborted || !(error instanceof ApiError)) throw error;
+    return { events: seen, error };
+  }
+}
+
+async function* replay(first: ResponsesEvent[], rest: AsyncGenerator<ResponsesEvent>): AsyncGenerator<ResponsesEvent> {
+  yield* first;
+  yield* rest;
+}
+
+/** How long to wait before re-sending after a stream failed before any output, or undefined to give up. */
+function streamRetryDelay(error: ApiError, policy: BackoffPolicy, retryNumber: number, maxRetryAfterMs: number): number | undefined {
+  if (error.status === 429) {
+    const seconds = Number(error.headers['retry-after']);
+    return Number.isFinite(seconds) && seconds * 1000 <= maxRetryAfterMs ? seconds * 1000 : undefined;
+  }
+  // 502: cut stream or a generic backend failure. 503 (overloaded) and 504 (dead upstream) are not worth repeating.
+  return error.status === 502 ? backoffDelay(policy, retryNumber) : undefined;
 }
 
 /** Relays events, turning a broken or truncated stream into an ApiError the server can report. */

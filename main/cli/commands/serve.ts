@@ -37,6 +37,7 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
     bridge = await startBridge({
       config,
       requireToken: flags.requireToken,
+      onDebug: (line) => ctx.stderr(line),
       onInternalError: (error) => ctx.stderr(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     });
   } catch (error) {

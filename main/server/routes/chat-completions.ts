@@ -4,7 +4,8 @@ import { ChatCompletionCollector } from '../../translate/chat-assemble.js';
 import { chatToResponsesRequest, isResponsesShaped } from '../../translate/chat-request.js';
 import { ChatStreamTranslator } from '../../translate/chat-stream.js';
 import { normalizeResponsesRequest } from '../../translate/responses-request.js';
-import type { RequestContext } from '../context.js';
+import { openUpstream, type RequestContext } from '../context.js';
+import type { ResponsesEvent } from '../../upstream/sse-events.js';
 import { conversationKey } from '../conversation-key.js';
 import { readJsonBody, sendJson } from '../http-io.js';
 import { relayStream } from '../relay.js';
@@ -28,19 +29,15 @@ export async function handleChatCompletions(ctx: RequestContext): Promise<void> 
   ctx.log.tools = Array.isArray(body.tools) ? body.tools.length : 0;
   ctx.log.stream = body.stream === true;
 
-  const upstream = await ctx.services.upstream.openResponsesStream(upstreamBody, {
-    sessionId: promptCacheKey,
-    lite: target.lite,
-    signal: ctx.signal,
-  });
-  ctx.log.attempts = upstream.attempts;
+  ctx.services.debug?.(`chat request ${alias}`, body);
+  const open = (): Promise<AsyncIterable<ResponsesEvent>> => openUpstream(ctx, upstreamBody, target, promptCacheKey);
   const meta = { id: `chatcmpl-${randomUUID().replaceAll('-', '')}`, model: alias, created: Math.floor(Date.now() / 1000) };
   const includeReasoning = ctx.services.reasoningSummaries();
 
   if (body.stream === true) {
     const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
     const translator = new ChatStreamTranslator({ ...meta, includeUsage: streamOptions?.include_usage === true, includeReasoning });
-    await relayStream(ctx, upstream.events, {
+    await relayStream(ctx, open, {
       translate: (event) => translator.push(event),
       finish: () => translator.finish(),
       done: '[DONE]',
@@ -49,7 +46,7 @@ export async function handleChatCompletions(ctx: RequestContext): Promise<void> 
   }
 
   const collector = new ChatCompletionCollector({ ...meta, includeReasoning });
-  for await (const event of upstream.events) collector.push(event);
+  for await (const event of await open()) collector.push(event);
   const completion = collector.result();
   ctx.log.promptTokens = completion.usage?.prompt_tokens;
   ctx.log.cachedTokens = completion.usage?.prompt_tokens_details?.cached_tokens;

@@ -1,7 +1,7 @@
 import { ResponseCollector } from '../../translate/responses-assemble.js';
 import { normalizeResponsesRequest } from '../../translate/responses-request.js';
 import type { ResponsesEvent } from '../../upstream/sse-events.js';
-import type { RequestContext } from '../context.js';
+import { openUpstream, type RequestContext } from '../context.js';
 import { conversationKey } from '../conversation-key.js';
 import { readJsonBody, sendJson } from '../http-io.js';
 import { relayStream } from '../relay.js';
@@ -20,15 +20,11 @@ export async function handleResponses(ctx: RequestContext): Promise<void> {
   ctx.log.tools = Array.isArray(body.tools) ? body.tools.length : 0;
   ctx.log.stream = body.stream === true;
 
-  const upstream = await ctx.services.upstream.openResponsesStream(upstreamBody, {
-    sessionId: promptCacheKey,
-    lite: target.lite,
-    signal: ctx.signal,
-  });
-  ctx.log.attempts = upstream.attempts;
+  ctx.services.debug?.(`responses request ${alias}`, body);
+  const open = (): Promise<AsyncIterable<ResponsesEvent>> => openUpstream(ctx, upstreamBody, target, promptCacheKey);
 
   if (body.stream === true) {
-    await relayStream<ResponsesEvent>(ctx, upstream.events, {
+    await relayStream<ResponsesEvent>(ctx, open, {
       translate: (event) => [event],
       finish: () => [],
       eventName: (event) => event.type,
@@ -36,6 +32,6 @@ export async function handleResponses(ctx: RequestContext): Promise<void> {
     return;
   }
   const collector = new ResponseCollector();
-  for await (const event of upstream.events) collector.push(event);
+  for await (const event of await open()) collector.push(event);
   sendJson(ctx.res, 200, collector.result());
 }

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { redactForLog } from './redact.js';
+
+describe('redactForLog', () => {
+  it('hides secrets by key and by shape, shortens data URLs, keeps the rest', () => {
+    const jwt = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.sig';
+    const input = {
+      model: 'bridge-fast',
+      api_key: 'abc',
+      nested: { refresh_token: 'rt-1', note: jwt, other: 'sk-bridge-abcdefghijklmnop' },
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${'A'.repeat(500)}` } }] }],
+    };
+    const out = JSON.stringify(redactForLog(input));
+    expect(out).not.toContain('abc"');
+    expect(out).not.toContain('rt-1');
+    expect(out).not.toContain(jwt);
+    expect(out).not.toContain('sk-bridge-abcdefghijklmnop');
+    expect(out).not.toContain('A'.repeat(100));
+    expect(out).toContain('data:image/png;base64,…(522 chars)');
+    expect(out).toContain('bridge-fast');
+  });
+});

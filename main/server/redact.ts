@@ -1,0 +1,19 @@
+const SECRET_KEY = /token|authorization|api[_-]?key|secret|password/i;
+const SECRET_VALUE = /^(?:ey[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|sk-[A-Za-z0-9_-]{8,}|Bearer\s+\S+)$/;
+
+/**
+ * A copy of a request body safe to print: secrets (by key or by shape) replaced, image data URLs shortened so a
+ * debug log of a screenshot-heavy conversation stays readable.
+ */
+export function redactForLog(value: unknown, key = ''): unknown {
+  if (typeof value === 'string') {
+    if (SECRET_KEY.test(key) || SECRET_VALUE.test(value)) return '[redacted]';
+    if (value.startsWith('data:') && value.length > 64) return `${value.slice(0, value.indexOf(',') + 1)}…(${value.length} chars)`;
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item) => redactForLog(item));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) && typeof v !== 'object' ? '[redacted]' : redactForLog(v, k)]));
+  }
+  return value;
+}
