@@ -20,6 +20,8 @@ export interface BridgeOptions {
   requireToken?: boolean;
   /** Called with a bug that reached the top of a request (the client got a 500). */
   onInternalError?(error: unknown): void;
+  /** SSE keep-alive comment interval during silences (default 15 s). */
+  keepAliveMs?: number;
   /** Where CODEX_BRIDGE_DEBUG=1 output goes (redacted request bodies). */
   onDebug?(line: string): void;
 }
@@ -92,6 +94,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       models,
       upstream,
       reasoningSummaries: () => currentSettings().reasoningSummaries === true,
+      ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
       ...(config.debug && options.onDebug
         ? { debug: (label: string, body: unknown) => options.onDebug?.(`[debug] ${label}: ${JSON.stringify(redactForLog(body))}`) }
         : {}),

@@ -1,8 +1,12 @@
 /** What a subcommand may touch: injected so tests run commands in-process and read what they printed. */
+import type { TunnelProvider } from '../tunnel/tunnel-provider.js';
+
 export interface CliContext {
   env: NodeJS.ProcessEnv;
   stdout(text: string): void;
   stderr(text: string): void;
   /** Resolves when the user asks a long-running command to stop (SIGINT/SIGTERM in the real CLI). */
   stopSignal: Promise<string>;
+  /** Replaces the tunnel provider the settings name (tests use a loopback fake). */
+  tunnelProvider?: TunnelProvider;
 }

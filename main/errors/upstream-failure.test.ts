@@ -34,9 +34,9 @@ describe('failureToApiError', () => {
 
   it('adds Retry-After (whole seconds, rounded up) to rate limits that say when to retry', () => {
     expect(failureToApiError(failed('rate_limit_exceeded', 'Rate limit reached. Please try again in 11.054s.')).headers).toEqual({
-      'Retry-After': '12',
+      'retry-after': '12',
     });
-    expect(failureToApiError(failed('rate_limit_exceeded', 'try again in 250ms')).headers).toEqual({ 'Retry-After': '1' });
+    expect(failureToApiError(failed('rate_limit_exceeded', 'try again in 250ms')).headers).toEqual({ 'retry-after': '1' });
     expect(failureToApiError(failed('rate_limit_exceeded', 'slow down')).headers).toEqual({});
   });
 

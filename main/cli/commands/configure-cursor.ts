@@ -93,10 +93,6 @@ function isPrivateHost(hostname: string): boolean {
   );
 }
 
-function describe(result: CursorWriteResult, heading: string): string[] {
-  return [heading, ...result.diff.map((line) => `  ${line}`)];
-}
-
 export async function runConfigureCursor(argv: string[], ctx: ConfigureCursorContext): Promise<number> {
   let flags: Flags;
   let baseUrl = '';
@@ -166,7 +162,7 @@ export async function runConfigureCursor(argv: string[], ctx: ConfigureCursorCon
 function report(ctx: ConfigureCursorContext, result: CursorWriteResult, headings: Record<CursorWriteResult['status'], string>): void {
   if (result.status === 'dry-run' && result.diff.length === 0) ctx.stdout('Dry run: nothing would change.');
   else if (result.status === 'unchanged') ctx.stdout(headings.unchanged);
-  else ctx.stdout(describe(result, headings[result.status]).join('\n'));
+  else ctx.stdout([headings[result.status], ...result.diff.map((line) => `  ${line}`)].join('\n'));
   if (result.backupPath !== null) ctx.stdout(`Backup of the previous database: ${result.backupPath}`);
   if (result.cursorRunning) ctx.stdout('Cursor is running: quit it (Cmd+Q on macOS) before applying, or it will overwrite the change.');
 }

@@ -1,6 +1,8 @@
 import { startBridge, type Bridge } from '../../bridge.js';
 import { resolveConfig } from '../../config/bridge-config.js';
 import { formatLogLine } from '../../server/request-log.js';
+import { exposeBridge, tunnelProviderFor } from '../../tunnel/expose-bridge.js';
+import type { TunnelManager, TunnelStatus } from '../../tunnel/tunnel-manager.js';
 import { BRIDGE_VERSION } from '../../version.js';
 import { renderCard } from '../card.js';
 import type { CliContext } from '../cli-context.js';
@@ -28,10 +30,6 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
     ctx.stderr(`codex-cursor-bridge: ${(error as Error).message}\nRun with --help for the flags.`);
     return 2;
   }
-  if (flags.tunnel) {
-    ctx.stderr('The public tunnel (--tunnel) is not available in this build yet; serving on localhost only.');
-  }
-
   let bridge: Bridge;
   try {
     bridge = await startBridge({
@@ -53,6 +51,21 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
       '         Add --require-token (clients then send the bridge token as their API key).',
     );
   }
+  const tunnelSettings = bridge.settings.read().tunnel;
+  let tunnel: TunnelManager | undefined;
+  let publicUrl: string | undefined;
+  if (flags.tunnel ?? tunnelSettings?.enabled === true) {
+    let cardShown = false;
+    tunnel = exposeBridge(bridge, ctx.tunnelProvider ?? tunnelProviderFor(tunnelSettings, ctx.env), {
+      onStatus: (status) => {
+        if (cardShown) ctx.stdout(tunnelLine(status));
+      },
+    });
+    const first = await tunnel.start();
+    cardShown = true;
+    if (first.state === 'online' && first.url) publicUrl = `${first.url}/v1`;
+    else notes.push('', tunnelLine(first));
+  }
   await withTimeout(bridge.models.refresh(), 5_000);
   ctx.stdout(
     renderCard({
@@ -63,6 +76,7 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
       aliases: await bridge.models.list(),
       tokenRequired: bridge.tokenRequired(),
       bridgeToken: bridge.bridgeToken,
+      ...(publicUrl ? { publicUrl } : {}),
       notes,
     }),
   );
@@ -71,9 +85,17 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
 
   const signal = await ctx.stopSignal;
   ctx.stdout(`\n${signal}: finishing in-flight requests (up to ${SHUTDOWN_GRACE_MS / 1000} s)…`);
+  await tunnel?.stop();
   await bridge.close(SHUTDOWN_GRACE_MS);
   unsubscribe();
   return 0;
+}
+
+function tunnelLine(status: TunnelStatus): string {
+  const where = status.url ? ` ${status.url}/v1` : '';
+  const why = status.error ? `: ${status.error}` : '';
+  const hint = status.hint ? ` ${status.hint}` : '';
+  return `tunnel (${status.provider}) ${status.state}${where}${why}${hint}`;
 }
 
 function startFailure(error: unknown, host: string, port: number): string {

@@ -1,0 +1,61 @@
+/**
+ * Field readers for untrusted request JSON: each either returns the typed value or throws a 400 ApiError whose
+ * `param` names the field. `null` counts as "not sent" for optional fields, as the OpenAI API treats it.
+ */
+import { invalidRequest } from '../errors/api-error.js';
+import { describeValue, isRecord, jsonTypeOf, type JsonObject } from './json.js';
+
+export function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+export function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+export function isBoolean(value: unknown): value is boolean {
+  return typeof value === 'boolean';
+}
+
+export function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+export function optional<T>(value: unknown, param: string, check: (v: unknown) => v is T, expected: string): T | undefined {
+  if (!present(value)) return undefined;
+  if (check(value)) return value;
+  throw invalidRequest(`Invalid type for '${param}': expected ${expected}, got ${jsonTypeOf(value)}.`, param);
+}
+
+export function requireObject(value: unknown, param: string): JsonObject {
+  if (!present(value)) throw invalidRequest(`Missing required parameter: '${param}'.`, param);
+  if (!isRecord(value)) throw invalidRequest(`Invalid type for '${param}': expected an object, got ${jsonTypeOf(value)}.`, param);
+  return value;
+}
+
+export function requireArray(value: unknown, param: string, expected: string): unknown[] {
+  if (!present(value)) throw invalidRequest(`Missing required parameter: '${param}'.`, param);
+  if (!Array.isArray(value)) {
+    throw invalidRequest(`Invalid type for '${param}': expected ${expected}, got ${jsonTypeOf(value)}.`, param);
+  }
+  return value;
+}
+
+export function requireString(value: unknown, param: string): string {
+  if (!present(value)) throw invalidRequest(`Missing required parameter: '${param}'.`, param);
+  if (!isString(value)) throw invalidRequest(`Invalid type for '${param}': expected a string, got ${jsonTypeOf(value)}.`, param);
+  return value;
+}
+
+export function requireNonEmptyString(value: unknown, param: string): string {
+  const text = requireString(value, param);
+  if (text === '') throw invalidRequest(`Invalid '${param}': must not be empty.`, param);
+  return text;
+}
+
+export function unsupportedPart(type: unknown, param: string, supported: string) {
+  return invalidRequest(
+    `Unsupported content part type ${describeValue(type)} in '${param}'. Supported here: ${supported}.`,
+    `${param}.type`,
+  );
+}

@@ -1,0 +1,175 @@
+/**
+ * A client's Responses request (/v1/responses, or Cursor's agent mode posting the same shape to
+ * /v1/chat/completions) → what the Codex backend accepts. Only the fields below are forwarded, so every
+ * parameter the backend rejects (max_output_tokens, temperature, truncation, user, metadata…) is dropped.
+ * Item ids are stripped: with store:false the backend has nothing to look them up against (spec §4.3).
+ */
+import { invalidRequest } from '../errors/api-error.js';
+import { parseFunctionDefinition } from './chat-validate.js';
+import { finalizeRequest, Instruction, resolveEffort, type RequestDraft, type RequestOptions } from './codex-request.js';
+import {
+  isBoolean,
+  isString,
+  optional,
+  present,
+  requireArray,
+  requireNonEmptyString,
+  requireObject,
+  requireString,
+} from './fields.js';
+import { describeValue, isRecord, jsonTypeOf, type JsonObject } from './json.js';
+import type { ModelTarget } from './model-target.js';
+import { flatFunctionTool } from './tools.js';
+import type {
+  MessageContentPart,
+  ResponsesInputItem,
+  ResponsesRequest,
+  ResponsesText,
+  ResponsesTextFormat,
+  ResponsesTool,
+  ResponsesToolChoice,
+} from './types.js';
+
+export function normalizeResponsesRequest(body: unknown, target: ModelTarget, opts: RequestOptions): ResponsesRequest {
+  if (!isRecord(body)) throw invalidRequest(`The request body must be a JSON object, got ${jsonTypeOf(body)}.`);
+  const record = body;
+  if (present(record.previous_response_id)) {
+    throw invalidRequest(
+      "'previous_response_id' is not supported: the Codex backend keeps no conversation state. " +
+        "Send the whole conversation in 'input'.",
+      'previous_response_id',
+    );
+  }
+  optional(record.stream, 'stream', isBoolean, 'a boolean');
+  const instructions = optional(record.instructions, 'instructions', isString, 'a string');
+  const input = parseInput(record.input);
+  const reasoning = optional(record.reasoning, 'reasoning', isRecord, 'an object');
+  const draft: RequestDraft = {
+    // Client instructions come first, ahead of any system items, in both placements.
+    input: instructions ? [new Instruction([instructions]), ...input] : input,
+    tools: parseTools(record.tools),
+    effort: resolveEffort(optional(reasoning?.effort, 'reasoning.effort', isString, 'a string'), target, 'reasoning.effort'),
+  };
+  const summary = optional(reasoning?.summary, 'reasoning.summary', isString, 'a string');
+  if (summary !== undefined) draft.summary = summary;
+  const toolChoice = parseToolChoice(record.tool_choice);
+  if (toolChoice !== undefined) draft.toolChoice = toolChoice;
+  const parallel = optional(record.parallel_tool_calls, 'parallel_tool_calls', isBoolean, 'a boolean');
+  if (parallel !== undefined) draft.parallelToolCalls = parallel;
+  const text = parseText(record.text);
+  if (text !== undefined) draft.text = text;
+  return finalizeRequest(draft, target, opts);
+}
+
+function parseInput(value: unknown): Array<ResponsesInputItem | Instruction> {
+  if (typeof value === 'string') return [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: value }] }];
+  return requireArray(value, 'input', 'a string or an array of items').map((item, i) => parseItem(item, `input[${i}]`));
+}
+
+function parseItem(value: unknown, param: string): ResponsesInputItem | Instruction {
+  const { id: _id, ...item } = requireObject(value, param);
+  // `{role, content}` without a type is the Responses API's shorthand for a message.
+  const type = item.type ?? (present(item.role) ? 'message' : undefined);
+  if (type === 'item_reference') {
+    throw invalidRequest(
+      `'${param}' is an item reference, which the Codex backend cannot resolve (it stores nothing); send the full item.`,
+      param,
+    );
+  }
+  if (type === 'message') return parseMessageItem(item, param);
+  if (!isString(type)) throw invalidRequest(`Missing or invalid '${param}.type'.`, `${param}.type`);
+  return { ...item, type };
+}
+
+function parseMessageItem(item: JsonObject, param: string): ResponsesInputItem | Instruction {
+  const role = item.role;
+  const contentParam = `${param}.content`;
+  if (role === 'system') return new Instruction(textsOf(item.content, contentParam));
+  if (role !== 'user' && role !== 'assistant' && role !== 'developer') {
+    throw invalidRequest(
+      `Invalid value for '${param}.role': ${describeValue(role)}. Supported roles: system, developer, user, assistant.`,
+      `${param}.role`,
+    );
+  }
+  const content = item.content;
+  if (typeof content === 'string') {
+    const part: MessageContentPart =
+      role === 'assistant' ? { type: 'output_text', text: content } : { type: 'input_text', text: content };
+    return { ...item, type: 'message', role, content: [part] };
+  }
+  requireArray(content, contentParam, 'a string or an array of content parts');
+  return { ...item, type: 'message' };
+}
+
+/** The texts of a system message, which becomes instructions or a developer item. */
+function textsOf(content: unknown, param: string): string[] {
+  if (typeof content === 'string') return [content];
+  return requireArray(content, param, 'a string or an array of text parts').map((part, j) => {
+    const partParam = `${param}[${j}]`;
+    const record = requireObject(part, partParam);
+    if (record.type !== 'input_text' && record.type !== 'text') {
+      throw invalidRequest(
+        `A system message may only contain text; '${partParam}' is ${describeValue(record.type)}.`,
+        `${partParam}.type`,
+      );
+    }
+    return requireString(record.text, `${partParam}.text`);
+  });
+}
+
+function parseTools(value: unknown): ResponsesTool[] {
+  if (!present(value)) return [];
+  return requireArray(value, 'tools', 'an array of tools').map((tool, i): ResponsesTool => {
+    const param = `tools[${i}]`;
+    const record = requireObject(tool, param);
+    const type = requireString(record.type, `${param}.type`);
+    if (type !== 'function') return { ...record, type };
+    // Chat Completions' wrapped shape is accepted too, since clients mix the two APIs up.
+    if (present(record.function)) return flatFunctionTool(parseFunctionDefinition(record.function, `${param}.function`));
+    requireNonEmptyString(record.name, `${param}.name`);
+    return { ...record, type };
+  });
+}
+
+function parseToolChoice(value: unknown): ResponsesToolChoice | undefined {
+  if (!present(value)) return undefined;
+  if (value === 'auto' || value === 'none' || value === 'required') return value;
+  if (!isRecord(value) || !isString(value.type)) {
+    throw invalidRequest(`Invalid 'tool_choice': expected 'auto', 'none', 'required' or a tool choice object.`, 'tool_choice');
+  }
+  if (value.type === 'function' && isRecord(value.function)) {
+    return { type: 'function', name: requireNonEmptyString(value.function.name, 'tool_choice.function.name') };
+  }
+  return { ...value, type: value.type };
+}
+
+function parseText(value: unknown): ResponsesText | undefined {
+  if (!present(value)) return undefined;
+  const record = requireObject(value, 'text');
+  const text: ResponsesText = {};
+  const verbosity = optional(record.verbosity, 'text.verbosity', isString, 'a string');
+  if (verbosity !== undefined) text.verbosity = verbosity;
+  const format = parseTextFormat(record.format);
+  if (format !== undefined) text.format = format;
+  return text;
+}
+
+function parseTextFormat(value: unknown): ResponsesTextFormat | undefined {
+  if (!present(value)) return undefined;
+  const record = requireObject(value, 'text.format');
+  if (record.type === 'text' || record.type === 'json_object') return { type: record.type };
+  if (record.type !== 'json_schema') {
+    throw invalidRequest(
+      `Invalid value for 'text.format.type': expected 'text', 'json_object' or 'json_schema'.`,
+      'text.format.type',
+    );
+  }
+  const description = optional(record.description, 'text.format.description', isString, 'a string');
+  return {
+    type: 'json_schema',
+    name: requireNonEmptyString(record.name, 'text.format.name'),
+    ...(description === undefined ? {} : { description }),
+    schema: requireObject(record.schema, 'text.format.schema'),
+    strict: optional(record.strict, 'text.format.strict', isBoolean, 'a boolean') ?? false,
+  };
+}

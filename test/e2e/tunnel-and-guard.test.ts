@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import OpenAI from 'openai';
+import { request } from 'undici';
+import { exposeBridge } from '../../main/tunnel/expose-bridge.js';
+import type { TunnelManager, TunnelStatus } from '../../main/tunnel/tunnel-manager.js';
+import { startHarness, type Harness } from '../support/bridge-harness.js';
+import { FakeTunnelProvider } from '../support/fake-tunnel.js';
+
+let h: Harness | undefined;
+let tunnel: TunnelManager | undefined;
+afterEach(async () => {
+  await tunnel?.stop();
+  await h?.close();
+  tunnel = undefined;
+  h = undefined;
+});
+
+async function post(url: string, headers: Record<string, string>, body: object = { model: 'bridge-fast', messages: [{ role: 'user', content: 'hi' }] }) {
+  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: res.statusCode, body: (await res.body.json()) as { error?: { code: string; message: string } } };
+}
+
+describe('Host and Origin guard (DNS rebinding, cross-site requests)', () => {
+  it('refuses foreign Host names and foreign Origins, allows loopback names and allowed origins', async () => {
+    h = await startHarness();
+    const url = `${h.bridge.baseUrl}/v1/chat/completions`;
+    const port = h.bridge.address.port;
+    expect((await post(url, { host: 'attacker.example:7711' })).status).toBe(403);
+    expect((await post(url, { host: 'attacker.example:7711' })).body.error?.code).toBe('host_not_allowed');
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, 'localhost']) expect((await post(url, { host })).status).toBe(200);
+    const foreign = await post(url, { origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error?.code).toBe('origin_not_allowed');
+    expect(h.fake.responsesRequests()).toHaveLength(3);
+
+    h.bridge.settings.update({ allowedOrigins: ['http://localhost:3000'] });
+    expect((await post(url, { origin: 'http://localhost:3000' })).status).toBe(200);
+    const preflight = await request(url, { method: 'OPTIONS', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST' } });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+    const deniedPreflight = await request(url, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    expect(deniedPreflight.statusCode).toBe(403);
+    expect(deniedPreflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('--require-token: /v1/* needs the bridge token even on localhost; /healthz stays open', async () => {
+    h = await startHarness({ bridge: { requireToken: true } });
+    const url = `${h.bridge.baseUrl}/v1/chat/completions`;
+    expect((await post(url, {})).status).toBe(401);
+    expect((await post(url, { authorization: 'Bearer sk-bridge-wrong' })).status).toBe(401);
+    expect((await post(url, { authorization: `Bearer ${h.bridge.bridgeToken}` })).status).toBe(200);
+    expect((await request(`${h.bridge.baseUrl}/healthz`)).statusCode).toBe(200);
+    const models = await request(`${h.bridge.baseUrl}/v1/models`);
+    expect(models.statusCode).toBe(401);
+    await models.body.dump();
+  });
+});
+
+describe('public tunnel', () => {
+  it('requires the bearer token through the tunnel, accepts the tunnel host, and follows a reconnect to a new URL', async () => {
+    h = await startHarness();
+    const provider = new FakeTunnelProvider();
+    const statuses: TunnelStatus['state'][] = [];
+    tunnel = exposeBridge(h.bridge, provider, { backoff: { initialMs: 10, maxMs: 50 }, onStatus: (s) => statuses.push(s.state) });
+    const first = await tunnel.start();
+    expect(first.state).toBe('online');
+    expect(first.url).toBe(provider.publicUrl);
+
+    const viaTunnel = `${provider.localUrl}/v1/chat/completions`;
+    expect((await post(viaTunnel, {})).status).toBe(401);
+    expect((await post(viaTunnel, { authorization: 'Bearer nope' })).body.error?.code).toBe('invalid_api_key');
+    const sdk = new OpenAI({ baseURL: `${provider.localUrl}/v1`, apiKey: h.bridge.bridgeToken, maxRetries: 0 });
+    const answer = await sdk.chat.completions.create({ model: 'bridge-fast', messages: [{ role: 'user', content: 'through the tunnel' }] });
+    expect(answer.choices[0]!.message.content).toContain('through the tunnel');
+    // Anything arriving through a tunnel looks local, so localhost needs the token too while it is up.
+    expect((await post(`${h.bridge.baseUrl}/v1/chat/completions`, {})).status).toBe(401);
+
+    const oldHost = new URL(first.url!).host;
+    await provider.drop();
+    await waitFor(() => tunnel!.current().state === 'online' && tunnel!.current().url !== first.url);
+    expect(statuses).toContain('reconnecting');
+    const newHost = new URL(tunnel.current().url!).host;
+    expect(newHost).not.toBe(oldHost);
+    expect((await post(`${provider.localUrl}/v1/chat/completions`, { authorization: `Bearer ${h.bridge.bridgeToken}` })).status).toBe(200);
+    expect((await post(`${h.bridge.baseUrl}/v1/chat/completions`, { host: oldHost, authorization: `Bearer ${h.bridge.bridgeToken}` })).status).toBe(403);
+
+    await tunnel.stop();
+    expect((await post(`${h.bridge.baseUrl}/v1/chat/completions`, {})).status).toBe(200);
+  });
+
+  it('keeps serving localhost when the tunnel cannot start, with the reason', async () => {
+    h = await startHarness();
+    const provider = new FakeTunnelProvider();
+    provider.failNextStarts(1, 'no ngrok authtoken: set NGROK_AUTHTOKEN', { retryable: false });
+    tunnel = exposeBridge(h.bridge, provider, { backoff: { initialMs: 10, maxMs: 50 } });
+    const status = await tunnel.start();
+    expect(status.state).toBe('failed');
+    expect(status.error).toContain('NGROK_AUTHTOKEN');
+    expect((await post(`${h.bridge.baseUrl}/v1/chat/completions`, { authorization: `Bearer ${h.bridge.bridgeToken}` })).status).toBe(200);
+  });
+
+  it('sends keep-alive comments through the tunnel while the backend is silent', async () => {
+    h = await startHarness({ bridge: { keepAliveMs: 40 } });
+    const provider = new FakeTunnelProvider();
+    tunnel = exposeBridge(h.bridge, provider);
+    await tunnel.start();
+    h.fake.enqueue({ kind: 'stall', ms: 250, afterHeaders: true });
+    const res = await request(`${provider.localUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${h.bridge.bridgeToken}` },
+      body: JSON.stringify({ model: 'bridge-fast', stream: true, messages: [{ role: 'user', content: 'slow' }] }),
+    });
+    const text = await res.body.text();
+    expect(text.match(/^: keep-alive$/gm)?.length ?? 0).toBeGreaterThanOrEqual(2);
+    expect(text.trim().endsWith('data: [DONE]')).toBe(true);
+  });
+});
+
+async function waitFor(check: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
