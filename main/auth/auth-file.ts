@@ -2,11 +2,10 @@
  * The Codex CLI's auth.json: read it cheaply on every request, tell apart the ways it can be unusable, and write it
  * back the way the CLI does (temp file in the same folder + rename, mode 0600, 2-space JSON, no trailing newline).
  */
-import { randomBytes } from 'node:crypto';
-import { open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
-import path from 'node:path';
 import { ApiError } from '../errors/api-error.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import { isObject, nonEmptyString } from './json-guards.js';
 
 export interface AuthTokens {
@@ -138,45 +137,8 @@ export function loginProblem(snapshot: AuthSnapshot, authPath: string): ApiError
  * complete file, never a partial one, and never with permissions wider than 0600.
  */
 export async function writeAuthFileAtomic(filePath: string, contents: Record<string, unknown>): Promise<void> {
-  // Write through a symlinked auth.json (dotfile setups) instead of replacing the link with a plain file.
-  const target = await realpath(filePath).catch(() => filePath);
-  const dir = path.dirname(target);
-  const temp = path.join(dir, `.auth-${randomSuffix()}`);
-  let renamed = false;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    try {
-      await handle.writeFile(JSON.stringify(contents, null, 2));
-      await handle.chmod(0o600); // the umask can only narrow open()'s mode; make it exact
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
-    renamed = true;
-  } finally {
-    if (!renamed) await rm(temp, { force: true });
-  }
-  await syncDirectory(dir);
-}
-
-/** Makes the rename itself durable; not every platform can fsync a directory, and the rename already happened. */
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // best effort (Windows cannot open a directory for fsync)
-  }
-}
-
-function randomSuffix(): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  return Array.from(randomBytes(6), (byte) => alphabet[byte % alphabet.length]).join('');
+  // Same bytes as the Codex CLI writes: 2-space JSON, no trailing newline, temp file named `.auth-…`.
+  writeFileAtomic(filePath, JSON.stringify(contents, null, 2), { tempPrefix: '.auth-' });
 }
 
 function stampOf(stats: BigIntStats): string {

@@ -176,9 +176,10 @@ describe('recoverFromUnauthorized', () => {
     const rejected = login(3600).tokens.access_token;
     backend.tokens.refreshDelayMs = 200;
     const recovering = manager().recoverFromUnauthorized(rejected);
-    // The folder disappears while the token request is on the wire, so the rewrite cannot happen.
+    // The folder is replaced by a file while the token request is on the wire, so the rewrite cannot happen.
     await vi.waitFor(() => expect(backend.requests).toHaveLength(1), { interval: 5 });
     rmSync(dir, { recursive: true, force: true });
+    writeFileSync(dir, 'not a folder');
     const error = await rejection(recovering);
     expect(error).toMatchObject({ status: 500, code: 'auth_file_write_failed' });
     expect(error.message).toContain(`could not be saved to ${authPath}`);

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ensurePrivateDir } from './atomic-file.js';
+import { ensurePrivateDir } from '../fs/atomic-file.js';
 import { openCursorDb } from './cursor-db.js';
 
 export const DEFAULT_KEEP_BACKUPS = 5;
@@ -26,7 +26,7 @@ function timestamp(now: Date): string {
  * so it also works while the caller holds the write lock (which guarantees the copy is the state we change).
  */
 export async function backupCursorDb(dbPath: string, backupsDir: string, busyTimeoutMs: number): Promise<string> {
-  await ensurePrivateDir(backupsDir);
+  ensurePrivateDir(backupsDir);
   const stem = path.join(backupsDir, `${backupPrefix(dbPath)}${timestamp(new Date())}`);
   let target = '';
   for (let n = 0; target === ''; n += 1) {

@@ -8,7 +8,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { writePrivateFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import { cellEqual } from './cursor-db.js';
 import { chainFieldChange, type AppliedSettings, type FieldChange } from './cursor-settings.js';
 import { CursorConfigError } from './errors.js';
@@ -77,7 +77,7 @@ export function parseUndoFile(text: string | undefined, file: string): UndoFile 
 /** Writes the record (owner-only, atomically); an empty record removes the file. `undefined` text restores "no file". */
 export async function writeUndoText(file: string, text: string | undefined): Promise<void> {
   if (text === undefined) await rm(file, { force: true });
-  else await writePrivateFileAtomic(file, text);
+  else writeFileAtomic(file, text);
 }
 
 export function serialiseUndoFile(content: UndoFile): string | undefined {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import type { AliasOverride } from '../models/aliases.js';
 import { SettingsError, validateSettings, type BridgeSettings, type KnownSettings } from './settings-schema.js';
 

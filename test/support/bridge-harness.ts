@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
@@ -22,6 +22,8 @@ export interface HarnessOptions {
   expiresInSec?: number;
   bridge?: Partial<Omit<BridgeOptions, 'config'>>;
   env?: Record<string, string>;
+  /** Written to settings.json in CODEX_BRIDGE_HOME before the bridge starts (e.g. `{ idleTimeoutMs: 300 }`). */
+  settings?: Record<string, unknown>;
 }
 
 /** A fake backend, an auth.json it accepts, and a bridge on an ephemeral loopback port pointed at it. */
@@ -30,12 +32,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const fake = await startFakeBackend(options.fake);
   const authPath = path.join(dir, 'codex', 'auth.json');
   await fake.tokens.writeAuthFile(authPath, { expiresInSec: options.expiresInSec ?? 3600 });
+  const home = path.join(dir, 'bridge-home');
+  if (options.settings) {
+    await mkdir(home, { recursive: true, mode: 0o700 });
+    await writeFile(path.join(home, 'settings.json'), JSON.stringify(options.settings), { mode: 0o600 });
+  }
   const config = resolveConfig(
     {
       CODEX_BRIDGE_UPSTREAM: fake.baseUrl,
       CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
       CODEX_AUTH_PATH: authPath,
-      CODEX_BRIDGE_HOME: path.join(dir, 'bridge-home'),
+      CODEX_BRIDGE_HOME: home,
       ...options.env,
     },
     { port: 0, host: '127.0.0.1' },

@@ -6,7 +6,7 @@ import type { TunnelManager, TunnelStatus } from '../../tunnel/tunnel-manager.js
 import { BRIDGE_VERSION } from '../../version.js';
 import { renderCard } from '../card.js';
 import type { CliContext } from '../cli-context.js';
-import { parseServeFlags, UsageError } from '../serve-args.js';
+import { parseServeFlags } from '../serve-args.js';
 import { SERVE_USAGE } from '../usage.js';
 
 /** Grace period for in-flight streams on shutdown. */

@@ -7,6 +7,13 @@ export interface AtomicWriteOptions {
   mode?: number;
   /** false: create only if absent, and return false instead of replacing an existing file. */
   overwrite?: boolean;
+  /** Name prefix of the temp file (the Codex CLI uses `.auth-` for auth.json; others may look for it). */
+  tempPrefix?: string;
+}
+
+/** Owner-only folder for the bridge's own state; an existing folder keeps its mode. */
+export function ensurePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
 /**
@@ -17,9 +24,11 @@ export interface AtomicWriteOptions {
  */
 export function writeFileAtomic(file: string, data: string, options: AtomicWriteOptions = {}): boolean {
   const { mode = 0o600, overwrite = true } = options;
-  const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  // Write through a symlink (dotfile setups) instead of replacing the link with a plain file.
+  const target = realTarget(file);
+  const dir = path.dirname(target);
+  ensurePrivateDir(dir);
+  const temp = path.join(dir, `${options.tempPrefix ?? `.${path.basename(target)}.`}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const fd = fs.openSync(temp, 'wx', mode);
     try {
@@ -30,11 +39,13 @@ export function writeFileAtomic(file: string, data: string, options: AtomicWrite
       fs.closeSync(fd);
     }
     if (overwrite) {
-      fs.renameSync(temp, file);
+      fs.renameSync(temp, target);
+      syncDirectory(dir);
       return true;
     }
     try {
-      fs.linkSync(temp, file);
+      fs.linkSync(temp, target);
+      syncDirectory(dir);
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -42,5 +53,27 @@ export function writeFileAtomic(file: string, data: string, options: AtomicWrite
     }
   } finally {
     fs.rmSync(temp, { force: true });
+  }
+}
+
+function realTarget(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/** Makes the rename itself durable; best effort, since not every platform can fsync a directory. */
+function syncDirectory(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Windows cannot open a directory for fsync; the rename already happened.
   }
 }
