@@ -1,4 +1,5 @@
 /** What a subcommand may touch: injected so tests run commands in-process and read what they printed. */
+import type { ProcessProbe } from '../cursor/cursor-process.js';
 import type { TunnelProvider } from '../tunnel/tunnel-provider.js';
 
 export interface CliContext {
@@ -9,4 +10,6 @@ export interface CliContext {
   stopSignal: Promise<string>;
   /** Replaces the tunnel provider the settings name (tests use a loopback fake). */
   tunnelProvider?: TunnelProvider;
+  /** Replaces the check for a running Cursor (tests). */
+  cursorProbe?: ProcessProbe;
 }

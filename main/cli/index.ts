@@ -7,6 +7,7 @@ import { runDoctor } from './commands/doctor.js';
 import { runServe } from './commands/serve.js';
 import { runToken } from './commands/token.js';
 import { runConfigureCursor } from './commands/configure-cursor.js';
+import { readPublicUrl } from '../cursor/follow-tunnel-url.js';
 import { resolveConfig } from '../config/bridge-config.js';
 import { ALIAS_NAMES } from '../models/aliases.js';
 import { loadOrCreateBridgeToken } from '../settings/bridge-token.js';
@@ -21,7 +22,15 @@ const COMMANDS: Record<string, Command> = {
   token: runToken,
   'configure-cursor': async (argv, ctx) => {
     const { home } = resolveConfig(ctx.env);
-    return runConfigureCursor(argv, { ...ctx, home, aliases: [...ALIAS_NAMES], bridgeToken: await loadOrCreateBridgeToken(home) });
+    const publicBaseUrl = readPublicUrl(home);
+    return runConfigureCursor(argv, {
+      ...ctx,
+      home,
+      aliases: [...ALIAS_NAMES],
+      bridgeToken: await loadOrCreateBridgeToken(home),
+      ...(publicBaseUrl ? { publicBaseUrl } : {}),
+      ...(ctx.cursorProbe ? { probe: ctx.cursorProbe } : {}),
+    });
   },
 };
 

@@ -18,7 +18,7 @@ import {
   readApplicationUser,
   realisticApplicationUser,
   type FixtureOptions,
-} from './test-fixture.js';
+} from '../../test/support/cursor-fixture.js';
 
 const ALIASES = ['bridge-pro-medium', 'bridge-pro-high', 'bridge-fast', 'bridge-codex', 'bridge-mini'];
 const URL_A = 'https://first.ngrok.app/v1';

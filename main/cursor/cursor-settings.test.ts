@@ -9,7 +9,7 @@ import {
 } from './cursor-settings.js';
 import { CursorConfigError } from './errors.js';
 import type { JsonObject } from './json.js';
-import { realisticApplicationUser } from './test-fixture.js';
+import { realisticApplicationUser } from '../../test/support/cursor-fixture.js';
 
 const BASE_URL = 'https://abc.ngrok.app/v1';
 const ALIASES = ['bridge-pro-high', 'bridge-fast', 'bridge-codex'];

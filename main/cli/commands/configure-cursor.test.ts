@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PLAINTEXT_KEY_ROW } from '../../cursor/cursor-db.js';
 import type { ProcessProbe } from '../../cursor/cursor-process.js';
-import { createCursorFixture, dumpTables, readApplicationUser } from '../../cursor/test-fixture.js';
+import { createCursorFixture, dumpTables, readApplicationUser } from '../../../test/support/cursor-fixture.js';
 import { cursorBaseUrl, runConfigureCursor, type ConfigureCursorContext } from './configure-cursor.js';
 
 const TOKEN = 'ccb_test_token_abcdef';

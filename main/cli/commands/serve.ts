@@ -1,6 +1,8 @@
 import { startBridge, type Bridge } from '../../bridge.js';
 import { resolveConfig } from '../../config/bridge-config.js';
 import { formatLogLine } from '../../server/request-log.js';
+import { clearPublicUrl, followTunnelUrl } from '../../cursor/follow-tunnel-url.js';
+import { ALIAS_NAMES } from '../../models/aliases.js';
 import { exposeBridge, tunnelProviderFor } from '../../tunnel/expose-bridge.js';
 import type { TunnelManager, TunnelStatus } from '../../tunnel/tunnel-manager.js';
 import { BRIDGE_VERSION } from '../../version.js';
@@ -60,6 +62,11 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
       onStatus: (status) => {
         if (cardShown) ctx.stdout(tunnelLine(status));
       },
+      onUrlChange: (url) => {
+        void followTunnelUrl({ home: config.home, env: ctx.env, publicUrl: url, aliases: ALIAS_NAMES, probe: ctx.cursorProbe }).then((line) => {
+          if (line) ctx.stdout(line);
+        });
+      },
     });
     const first = await tunnel.start();
     cardShown = true;
@@ -85,7 +92,10 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
 
   const signal = await ctx.stopSignal;
   ctx.stdout(`\n${signal}: finishing in-flight requests (up to ${SHUTDOWN_GRACE_MS / 1000} s)…`);
-  await tunnel?.stop();
+  if (tunnel) {
+    await tunnel.stop();
+    clearPublicUrl(config.home);
+  }
   await bridge.close(SHUTDOWN_GRACE_MS);
   unsubscribe();
   return 0;

@@ -5,8 +5,8 @@
  */
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { APPLICATION_USER_KEY } from './cursor-db.js';
-import type { JsonObject } from './json.js';
+import { APPLICATION_USER_KEY } from '../../main/cursor/cursor-db.js';
+import type { JsonObject } from '../../main/cursor/json.js';
 
 /** Must never be read into an error, a diff or a log. */
 export const EMAIL_CANARY = 'user@example.invalid';
