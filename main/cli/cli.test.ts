@@ -92,7 +92,7 @@ describe('serve', () => {
     const port = await freePort();
     let stop!: (signal: string) => void;
     const stopped = new Promise<string>((resolve) => (stop = resolve));
-    const result = run(['--port', String(port)], {}, stopped);
+    const result = run(['--port', String(port)], { PATH: '/nonexistent' }, stopped);
     let health: Response | undefined;
     for (let i = 0; i < 100 && !health; i++) {
       health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(async () => {
@@ -113,6 +113,16 @@ describe('serve', () => {
     expect(out).toMatch(/bridge-pro-high\s+→ gpt-6\.2-astra/);
     expect(out).toContain('dev@example.com');
     expect(out).toMatch(/POST \/v1\/chat\/completions 200 \d+ms bridge-mini→\S+ msgs=1 tools=0/);
+    // --setup (the default) runs the prerequisite checks and names what is missing, without refusing to serve.
+    expect(out).toMatch(/setup: Codex CLI: `codex` is not on PATH → Install it/);
+  });
+
+  it('--no-setup skips the prerequisite checks', async () => {
+    const result = run(['--port', String(await freePort()), '--no-setup'], { PATH: '/nonexistent' }, Promise.resolve('SIGINT'));
+    const { code, out } = await result;
+    expect(code).toBe(0);
+    expect(out).toContain('Requests:');
+    expect(out).not.toContain('setup:');
   });
 
   it('says clearly when the port is in use (exit 1, no stack trace)', async () => {

@@ -274,3 +274,29 @@ describe('bad input', () => {
     expect(wrongMethod.status).toBe(405);
   });
 });
+
+describe('reasoning summaries (setting, off by default)', () => {
+  it('hides reasoning by default and surfaces it as reasoning_content when the setting is on', async () => {
+    const ask = async () =>
+      collect(await h.client.chat.completions.create({ model: 'bridge-pro-high', messages: [{ role: 'user', content: 'think' }], stream: true }));
+    const reasoningOf = (chunks: ChatCompletionChunk[]) =>
+      chunks.map((c) => (c.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? '').join('');
+
+    h.fake.enqueue({ kind: 'text', text: 'answer', reasoningSummary: 'Weighing the options' });
+    expect(reasoningOf(await ask())).toBe('');
+
+    h.bridge.settings.update({ reasoningSummaries: true });
+    try {
+      h.fake.enqueue({ kind: 'text', text: 'answer', reasoningSummary: 'Weighing the options' });
+      const chunks = await ask();
+      expect(reasoningOf(chunks)).toBe('Weighing the options');
+      expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('answer');
+
+      h.fake.enqueue({ kind: 'text', text: 'answer', reasoningSummary: 'Weighing the options' });
+      const completion = await h.client.chat.completions.create({ model: 'bridge-pro-high', messages: [{ role: 'user', content: 'think' }] });
+      expect((completion.choices[0]!.message as { reasoning_content?: string }).reasoning_content).toBe('Weighing the options');
+    } finally {
+      h.bridge.settings.update({ reasoningSummaries: undefined });
+    }
+  });
+});

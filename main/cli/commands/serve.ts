@@ -3,6 +3,7 @@ import { resolveConfig } from '../../config/bridge-config.js';
 import { formatLogLine } from '../../server/request-log.js';
 import { clearPublicUrl, followTunnelUrl } from '../../cursor/follow-tunnel-url.js';
 import { ALIAS_NAMES } from '../../models/aliases.js';
+import { runDoctorChecks } from '../../doctor/checks.js';
 import { exposeBridge, tunnelProviderFor } from '../../tunnel/expose-bridge.js';
 import type { TunnelManager, TunnelStatus } from '../../tunnel/tunnel-manager.js';
 import { BRIDGE_VERSION } from '../../version.js';
@@ -74,6 +75,10 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
     else notes.push('', tunnelLine(first));
   }
   await withTimeout(bridge.models.refresh(), 5_000);
+  if (flags.setup) {
+    const failed = (await runDoctorChecks({ config, auth: bridge.auth, upstream: bridge.upstream, env: ctx.env, skipPort: true })).filter((check) => !check.ok);
+    for (const check of failed) notes.push(`setup: ${check.title}: ${check.detail}${check.fix ? ` → ${check.fix}` : ''}`);
+  }
   ctx.stdout(
     renderCard({
       version: BRIDGE_VERSION,
