@@ -8,7 +8,7 @@ import { createBridgeServer, type BridgeServer } from './server/bridge-server.js
 import { LOOPBACK_HOSTS, type GuardPolicy } from './server/guard.js';
 import { redactForLog } from './server/redact.js';
 import { RequestLog } from './server/request-log.js';
-import { loadOrCreateBridgeToken } from './settings/bridge-token.js';
+import { loadOrCreateBridgeToken, rotateBridgeToken } from './settings/bridge-token.js';
 import { createSettingsStore, type BridgeSettings, type SettingsStore } from './settings/settings-store.js';
 import { userAgent } from './upstream/codex-headers.js';
 import { createUpstreamClient, type UpstreamClient } from './upstream/upstream-client.js';
@@ -37,7 +37,10 @@ export interface Bridge {
   readonly upstream: UpstreamClient;
   readonly settings: SettingsStore;
   readonly log: RequestLog;
+  /** The bearer token /v1/* requires when a token is required (through the tunnel, --require-token). */
   readonly bridgeToken: string;
+  /** Replaces the bridge token on disk and at once for every new request. */
+  rotateToken(): Promise<string>;
   /** Whether /v1/* currently requires the bridge token. */
   tokenRequired(): boolean;
   /** Extra host names to answer to (the tunnel's public host). */
@@ -61,7 +64,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     return lastGoodSettings;
   };
   const initialSettings = lastGoodSettings;
-  const bridgeToken = await loadOrCreateBridgeToken(config.home);
+  let bridgeToken = await loadOrCreateBridgeToken(config.home);
   const auth = createAuthManager({
     authPath: config.authPath,
     refreshTokenUrl: config.refreshTokenUrl,
@@ -124,7 +127,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     upstream,
     settings,
     log,
-    bridgeToken,
+    get bridgeToken() {
+      return bridgeToken;
+    },
+    async rotateToken() {
+      bridgeToken = await rotateBridgeToken(config.home);
+      return bridgeToken;
+    },
     tokenRequired,
     setExtraHosts(hosts) {
       extraHosts = hosts.map((host) => host.toLowerCase());

@@ -1,26 +1,6 @@
-/** One finished request, as the CLI prints it and the window's live log shows it. */
-export interface RequestLogEntry {
-  id: string;
-  at: string;
-  method: string;
-  path: string;
-  status: number;
-  latencyMs: number;
-  /** The alias the client asked for, and the upstream slug it resolved to. */
-  model?: string;
-  upstreamModel?: string;
-  messages?: number;
-  tools?: number;
-  stream?: boolean;
-  /** SSE data events relayed to the client. */
-  chunks?: number;
-  /** Upstream HTTP attempts (more than one means retries or 401 recovery). */
-  attempts?: number;
-  promptTokens?: number;
-  cachedTokens?: number;
-  /** What went wrong, in words (never a token). */
-  error?: string;
-}
+import type { LogRow } from '../../shared/bridge-api.js';
+
+export type RequestLogEntry = LogRow;
 
 export type RequestLogListener = (entry: RequestLogEntry) => void;
 

@@ -1,11 +1,9 @@
 import { startBridge, type Bridge } from '../../bridge.js';
 import { resolveConfig } from '../../config/bridge-config.js';
 import { formatLogLine } from '../../server/request-log.js';
-import { clearPublicUrl, followTunnelUrl } from '../../cursor/follow-tunnel-url.js';
-import { ALIAS_NAMES } from '../../models/aliases.js';
 import { runDoctorChecks } from '../../doctor/checks.js';
-import { exposeBridge, tunnelProviderFor } from '../../tunnel/expose-bridge.js';
-import type { TunnelManager, TunnelStatus } from '../../tunnel/tunnel-manager.js';
+import { openPublicTunnel, type PublicTunnel } from '../../public-tunnel.js';
+import type { TunnelStatus } from '../../tunnel/tunnel-manager.js';
 import { BRIDGE_VERSION } from '../../version.js';
 import { renderCard } from '../card.js';
 import type { CliContext } from '../cli-context.js';
@@ -54,20 +52,18 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
       '         Add --require-token (clients then send the bridge token as their API key).',
     );
   }
-  const tunnelSettings = bridge.settings.read().tunnel;
-  let tunnel: TunnelManager | undefined;
+  let tunnel: PublicTunnel | undefined;
   let publicUrl: string | undefined;
-  if (flags.tunnel ?? tunnelSettings?.enabled === true) {
+  if (flags.tunnel ?? bridge.settings.read().tunnel?.enabled === true) {
     let cardShown = false;
-    tunnel = exposeBridge(bridge, ctx.tunnelProvider ?? tunnelProviderFor(tunnelSettings, ctx.env), {
+    tunnel = openPublicTunnel(bridge, {
+      env: ctx.env,
+      ...(ctx.tunnelProvider ? { provider: ctx.tunnelProvider } : {}),
+      ...(ctx.cursorProbe ? { cursorProbe: ctx.cursorProbe } : {}),
       onStatus: (status) => {
         if (cardShown) ctx.stdout(tunnelLine(status));
       },
-      onUrlChange: (url) => {
-        void followTunnelUrl({ home: config.home, env: ctx.env, publicUrl: url, aliases: ALIAS_NAMES, probe: ctx.cursorProbe }).then((line) => {
-          if (line) ctx.stdout(line);
-        });
-      },
+      onNote: (line) => ctx.stdout(line),
     });
     const first = await tunnel.start();
     cardShown = true;
@@ -97,10 +93,7 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
 
   const signal = await ctx.stopSignal;
   ctx.stdout(`\n${signal}: finishing in-flight requests (up to ${SHUTDOWN_GRACE_MS / 1000} s)…`);
-  if (tunnel) {
-    await tunnel.stop();
-    clearPublicUrl(config.home);
-  }
+  await tunnel?.stop();
   await bridge.close(SHUTDOWN_GRACE_MS);
   unsubscribe();
   return 0;

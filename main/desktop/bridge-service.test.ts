@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BridgeSnapshot, LogRow } from '../../shared/bridge-api.js';
+import { startHarness, type Harness } from '../../test/support/bridge-harness.js';
+import { createCursorFixture, readApplicationUser } from '../../test/support/cursor-fixture.js';
+import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
+import { createBridgeService, type BridgeService, type DesktopHost } from './bridge-service.js';
+
+let h: Harness | undefined;
+let service: BridgeService | undefined;
+afterEach(async () => {
+  await service?.close();
+  await h?.close();
+  service = undefined;
+  h = undefined;
+});
+
+function fakeHost(): DesktopHost & { copied: string[] } {
+  let atLogin = false;
+  const copied: string[] = [];
+  return {
+    copied,
+    copyText: (text) => void copied.push(text),
+    startAtLogin: () => atLogin,
+    setStartAtLogin: (enabled) => (atLogin = enabled),
+  };
+}
+
+async function setUp(cursorRunning = false) {
+  h = await startHarness();
+  const dbPath = createCursorFixture(h.dir);
+  const host = fakeHost();
+  const tunnelProvider = new FakeTunnelProvider();
+  const probe = { running: cursorRunning, isCursorRunning: async () => probe.running };
+  service = createBridgeService({ bridge: h.bridge, env: { CODEX_BRIDGE_CURSOR_DB: dbPath, PATH: '' }, host, tunnelProvider, cursorProbe: probe });
+  return { harness: h, service, host, tunnelProvider, dbPath, probe };
+}
+
+describe('the window API on the running core', () => {
+  it('reports the snapshot, aliases, checks and the live log from the real core', async () => {
+    const { harness, service } = await setUp();
+    const snapshot = await service.getSnapshot();
+    expect(snapshot.localUrl).toBe(`${harness.bridge.baseUrl}/v1`);
+    expect(snapshot.login).toMatchObject({ state: 'ok', email: 'dev@example.com', plan: 'Pro' });
+    expect(snapshot.tunnel.state).toBe('off');
+    const aliases = await service.listAliases();
+    expect(aliases.find((row) => row.alias === 'bridge-pro-high')).toMatchObject({ slug: 'gpt-6.2-astra', effort: 'high' });
+    expect(aliases[0]).not.toHaveProperty('role');
+    const checks = await service.runChecks();
+    expect(checks.find((check) => check.id === 'codex-cli')).toMatchObject({ ok: false });
+    expect(checks.find((check) => check.id === 'upstream')).toMatchObject({ ok: true });
+
+    const rows: LogRow[] = [];
+    const unsubscribe = service.onLog((row) => rows.push(row));
+    await harness.client.chat.completions.create({ model: 'bridge-mini', messages: [{ role: 'user', content: 'log me' }] });
+    unsubscribe();
+    await harness.client.chat.completions.create({ model: 'bridge-mini', messages: [{ role: 'user', content: 'not me' }] });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ path: '/v1/chat/completions', status: 200, model: 'bridge-mini' });
+    expect((await service.recentLog()).length).toBe(2);
+  });
+
+  it('copies through the host, rotates the token for new requests at once, toggles start at login', async () => {
+    const { harness, service, host } = await setUp();
+    const before = await service.getToken();
+    await service.copyText(before);
+    expect(host.copied).toEqual([before]);
+    const after = await service.rotateToken();
+    expect(after).not.toBe(before);
+    expect(await service.getToken()).toBe(after);
+    expect(harness.bridge.bridgeToken).toBe(after);
+    expect(await service.setStartAtLogin(true)).toBe(true);
+    expect((await service.getSnapshot()).startAtLogin).toBe(true);
+  });
+
+  it('turns the tunnel on and off, remembers it, and configures and un-configures Cursor through it', async () => {
+    const { harness, service, tunnelProvider, dbPath } = await setUp();
+    const snapshots: BridgeSnapshot[] = [];
+    service.onSnapshot((snapshot) => snapshots.push(snapshot));
+
+    const offline = await service.configureCursor(false);
+    expect(offline.ok).toBe(false);
+    expect(offline.message).toContain('tunnel');
+
+    const view = await service.setTunnel(true);
+    expect(view).toMatchObject({ state: 'online', url: `${tunnelProvider.publicUrl}/v1` });
+    expect(harness.bridge.tokenRequired()).toBe(true);
+    expect(harness.bridge.settings.read().tunnel?.enabled).toBe(true);
+
+    const preview = await service.configureCursor(true);
+    expect(preview.ok).toBe(true);
+    expect(preview.diff.join('\n')).toContain('openAIBaseUrl');
+    expect((readApplicationUser(dbPath) as { openAIBaseUrl?: string }).openAIBaseUrl).not.toBe(view.url);
+
+    const applied = await service.configureCursor(false);
+    expect(applied).toMatchObject({ ok: true, cursorRunning: false });
+    expect((readApplicationUser(dbPath) as { openAIBaseUrl?: string }).openAIBaseUrl).toBe(view.url);
+
+    const undone = await service.undoCursor();
+    expect(undone.ok).toBe(true);
+    expect((readApplicationUser(dbPath) as { openAIBaseUrl?: string }).openAIBaseUrl).not.toBe(view.url);
+
+    const off = await service.setTunnel(false);
+    expect(off.state).toBe('off');
+    expect(harness.bridge.tokenRequired()).toBe(false);
+    expect(harness.bridge.settings.read().tunnel?.enabled).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(snapshots.some((snapshot) => snapshot.tunnel.state === 'online')).toBe(true);
+    expect(snapshots.at(-1)!.tunnel.state).toBe('off');
+    expect(path.dirname(dbPath)).toBe(harness.dir);
+  });
+
+  it('says to quit Cursor while it runs, and restore() brings the remembered tunnel back', async () => {
+    const { service: first, probe } = await setUp(true);
+    await first.setTunnel(true);
+    const refused = await first.configureCursor(false);
+    expect(refused).toMatchObject({ ok: false, cursorRunning: true });
+    expect(refused.message).toContain('Quit Cursor');
+    probe.running = false;
+    expect((await first.configureCursor(false)).ok).toBe(true);
+
+    await first.close();
+    const again = createBridgeService({ bridge: h!.bridge, env: {}, host: fakeHost(), tunnelProvider: new FakeTunnelProvider() });
+    service = again;
+    expect((await again.getSnapshot()).tunnel.state).toBe('off');
+    await again.restore();
+    expect((await again.getSnapshot()).tunnel.state).toBe('online');
+  });
+});
