@@ -207,7 +207,7 @@ export interface ResponsesRequest {
 
 // ---------------------------------------------------------------- Responses stream
 
-/** The JSON `data:` of one SSE event. */
+/** The JSON `data:` of one Responses SSE event; the backend's `type` field is authoritative, not the `event:` line. */
 export interface ResponsesEvent {
   type: string;
   [key: string]: unknown;

@@ -1,3 +1,4 @@
+import { planLabel } from '../auth/plan-label.js';
 import { ApiError } from '../errors/api-error.js';
 
 /**
@@ -70,14 +71,6 @@ function usageLimitError(error: Record<string, unknown>, headers: Record<string,
     code: 'usage_limit_reached',
     headers: retryAfterSec !== undefined ? { 'retry-after': String(retryAfterSec) } : {},
   });
-}
-
-export function planLabel(plan: string): string {
-  const labels: Record<string, string> = {
-    free: 'Free', go: 'Go', plus: 'Plus', pro: 'Pro', prolite: 'Pro Lite', team: 'Team', business: 'Business',
-    enterprise: 'Enterprise', edu: 'Edu', education: 'Edu',
-  };
-  return labels[plan] ?? plan;
 }
 
 function humanDuration(seconds: number): string {

@@ -1,10 +1,8 @@
 import { createParser } from 'eventsource-parser';
 
-/** The JSON `data:` of one Responses SSE event; the backend's `type` field is authoritative, not the `event:` line. */
-export interface ResponsesEvent {
-  type: string;
-  [key: string]: unknown;
-}
+import type { ResponsesEvent } from '../translate/types.js';
+
+export type { ResponsesEvent };
 
 /**
  * Parses a byte stream of Server-Sent Events into Responses events as they arrive (no buffering beyond one
