@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createAuthManager, type AuthManager } from './auth/auth-manager.js';
 import type { BridgeConfig } from './config/bridge-config.js';
-import { parseCatalog } from './models/catalog.js';
+import { catalogPath, parseCatalog } from './models/catalog.js';
 import { createModelRegistry, type ModelRegistry } from './models/registry.js';
 import { createBridgeServer, type BridgeServer } from './server/bridge-server.js';
 import { LOOPBACK_HOSTS, type GuardPolicy } from './server/guard.js';
@@ -50,6 +50,17 @@ export interface Bridge {
   close(graceMs?: number): Promise<void>;
 }
 
+/** The Codex login as this configuration names it (the bridge and `doctor` share it). */
+export function authManagerFor(config: BridgeConfig): AuthManager {
+  return createAuthManager({
+    authPath: config.authPath,
+    refreshTokenUrl: config.refreshTokenUrl,
+    clientId: config.clientId,
+    originator: config.originator,
+    userAgent: userAgent(config),
+  });
+}
+
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { config } = options;
   const settings = createSettingsStore(config.home);
@@ -65,17 +76,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   };
   const initialSettings = lastGoodSettings;
   let bridgeToken = await loadOrCreateBridgeToken(config.home);
-  const auth = createAuthManager({
-    authPath: config.authPath,
-    refreshTokenUrl: config.refreshTokenUrl,
-    clientId: config.clientId,
-    originator: config.originator,
-    userAgent: userAgent(config),
-  });
+  const auth = authManagerFor(config);
   const upstream = createUpstreamClient({ config, credentials: auth, idleTimeoutMs: initialSettings.idleTimeoutMs });
   let planType: string | undefined;
   const models = createModelRegistry({
-    fetchCatalog: async () => parseCatalog(await upstream.getJson(`/codex/models?client_version=${encodeURIComponent(config.clientVersion)}`)),
+    fetchCatalog: async () => parseCatalog(await upstream.getJson(catalogPath(config.clientVersion))),
     overrides: () => currentSettings().modelOverrides ?? {},
     planType: () => planType,
   });

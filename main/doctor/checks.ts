@@ -3,7 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { AuthManager } from '../auth/auth-manager.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
-import { parseCatalog } from '../models/catalog.js';
+import { catalogPath, parseCatalog } from '../models/catalog.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
 
 export interface CheckResult {
@@ -119,7 +119,7 @@ async function checkUpstream(deps: DoctorDeps, loggedIn: boolean): Promise<Check
   const title = 'ChatGPT Codex backend';
   if (!loggedIn) return { id: 'upstream', title, ok: false, detail: 'not probed: no usable login', fix: 'Fix the login first.' };
   try {
-    const catalog = parseCatalog(await deps.upstream.getJson(`/codex/models?client_version=${encodeURIComponent(deps.config.clientVersion)}`));
+    const catalog = parseCatalog(await deps.upstream.getJson(catalogPath(deps.config.clientVersion)));
     return { id: 'upstream', title, ok: true, detail: `${deps.config.upstreamBase} answered (${catalog.length} models)` };
   } catch (error) {
     return {

@@ -103,3 +103,8 @@ export function parseCatalog(body: unknown): CatalogModel[] {
   }
   return models;
 }
+
+/** Where the backend serves its catalog, below the upstream base; the client version gates which models it lists. */
+export function catalogPath(clientVersion: string): string {
+  return `/codex/models?client_version=${encodeURIComponent(clientVersion)}`;
+}

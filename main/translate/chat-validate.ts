@@ -17,6 +17,8 @@ import {
   requireObject,
   requireString,
   unsupportedPart,
+  parseFormatType,
+  parseJsonSchemaSpec,
 } from './fields.js';
 import { describeValue, isRecord, jsonTypeOf, type JsonObject } from './json.js';
 import type {
@@ -286,21 +288,8 @@ function parseToolChoice(value: unknown, tools: ChatFunctionDefinition[]): ChatT
 function parseResponseFormat(value: unknown): ChatResponseFormat | undefined {
   if (!present(value)) return undefined;
   const record = requireObject(value, 'response_format');
-  if (record.type === 'text' || record.type === 'json_object') return { type: record.type };
-  if (record.type !== 'json_schema') {
-    throw invalidRequest(
-      `Invalid value for 'response_format.type': expected 'text', 'json_object' or 'json_schema'.`,
-      'response_format.type',
-    );
-  }
+  const type = parseFormatType(record, 'response_format');
+  if (type !== 'json_schema') return { type };
   const spec = requireObject(record.json_schema, 'response_format.json_schema');
-  const jsonSchema: Extract<ChatResponseFormat, { type: 'json_schema' }>['json_schema'] = {
-    name: requireNonEmptyString(spec.name, 'response_format.json_schema.name'),
-    schema: requireObject(spec.schema, 'response_format.json_schema.schema'),
-  };
-  const description = optional(spec.description, 'response_format.json_schema.description', isString, 'a string');
-  if (description !== undefined) jsonSchema.description = description;
-  const strict = optional(spec.strict, 'response_format.json_schema.strict', isBoolean, 'a boolean');
-  if (strict !== undefined) jsonSchema.strict = strict;
-  return { type: 'json_schema', json_schema: jsonSchema };
+  return { type, json_schema: parseJsonSchemaSpec(spec, 'response_format.json_schema') };
 }

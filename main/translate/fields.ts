@@ -59,3 +59,31 @@ export function unsupportedPart(type: unknown, param: string, supported: string)
     `${param}.type`,
   );
 }
+
+export interface JsonSchemaSpec {
+  name: string;
+  description?: string;
+  schema: JsonObject;
+  strict?: boolean;
+}
+
+/**
+ * The output-format object both APIs share (`response_format` in Chat Completions, `text.format` in Responses):
+ * 'text' and 'json_object' stand alone; a 'json_schema' spec is read from `spec()` (nested in Chat, inline in Responses).
+ */
+export function parseFormatType(record: JsonObject, param: string): 'text' | 'json_object' | 'json_schema' {
+  if (record.type === 'text' || record.type === 'json_object' || record.type === 'json_schema') return record.type;
+  throw invalidRequest(`Invalid value for '${param}.type': expected 'text', 'json_object' or 'json_schema'.`, `${param}.type`);
+}
+
+export function parseJsonSchemaSpec(record: JsonObject, param: string): JsonSchemaSpec {
+  const spec: JsonSchemaSpec = {
+    name: requireNonEmptyString(record.name, `${param}.name`),
+    schema: requireObject(record.schema, `${param}.schema`),
+  };
+  const description = optional(record.description, `${param}.description`, isString, 'a string');
+  if (description !== undefined) spec.description = description;
+  const strict = optional(record.strict, `${param}.strict`, isBoolean, 'a boolean');
+  if (strict !== undefined) spec.strict = strict;
+  return spec;
+}

@@ -16,6 +16,8 @@ import {
   requireNonEmptyString,
   requireObject,
   requireString,
+  parseFormatType,
+  parseJsonSchemaSpec,
 } from './fields.js';
 import { describeValue, isRecord, jsonTypeOf, type JsonObject } from './json.js';
 import type { ModelTarget } from './model-target.js';
@@ -157,19 +159,8 @@ function parseText(value: unknown): ResponsesText | undefined {
 function parseTextFormat(value: unknown): ResponsesTextFormat | undefined {
   if (!present(value)) return undefined;
   const record = requireObject(value, 'text.format');
-  if (record.type === 'text' || record.type === 'json_object') return { type: record.type };
-  if (record.type !== 'json_schema') {
-    throw invalidRequest(
-      `Invalid value for 'text.format.type': expected 'text', 'json_object' or 'json_schema'.`,
-      'text.format.type',
-    );
-  }
-  const description = optional(record.description, 'text.format.description', isString, 'a string');
-  return {
-    type: 'json_schema',
-    name: requireNonEmptyString(record.name, 'text.format.name'),
-    ...(description === undefined ? {} : { description }),
-    schema: requireObject(record.schema, 'text.format.schema'),
-    strict: optional(record.strict, 'text.format.strict', isBoolean, 'a boolean') ?? false,
-  };
+  const type = parseFormatType(record, 'text.format');
+  if (type !== 'json_schema') return { type };
+  const spec = parseJsonSchemaSpec(record, 'text.format');
+  return { type, ...spec, strict: spec.strict ?? false };
 }

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { createAuthManager } from '../../auth/auth-manager.js';
+import { authManagerFor } from '../../bridge.js';
 import { resolveConfig } from '../../config/bridge-config.js';
 import { runDoctorChecks } from '../../doctor/checks.js';
-import { userAgent } from '../../upstream/codex-headers.js';
 import { createUpstreamClient } from '../../upstream/upstream-client.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -27,13 +26,7 @@ export async function runDoctor(argv: string[], ctx: CliContext): Promise<number
     ctx.stderr(`codex-cursor-bridge doctor: ${(error as Error).message}\n\n${DOCTOR_USAGE}`);
     return 2;
   }
-  const auth = createAuthManager({
-    authPath: config.authPath,
-    refreshTokenUrl: config.refreshTokenUrl,
-    clientId: config.clientId,
-    originator: config.originator,
-    userAgent: userAgent(config),
-  });
+  const auth = authManagerFor(config);
   const upstream = createUpstreamClient({ config, credentials: auth, backoff: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 }, idleTimeoutMs: 10_000 });
   try {
     const results = await runDoctorChecks({ config, auth, upstream, env: ctx.env });
