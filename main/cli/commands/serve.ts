@@ -44,6 +44,10 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
     return 1;
   }
 
+  // Requests can arrive while the card is being prepared (catalog, checks): their lines wait for it.
+  const earlyLines: string[] = [];
+  let printLog = (line: string): void => void earlyLines.push(line);
+  const unsubscribe = bridge.log.subscribe((entry) => printLog(formatLogLine(entry)));
   const notes: string[] = [];
   if (!isLoopback(config.host) && !bridge.tokenRequired()) {
     notes.push(
@@ -89,7 +93,8 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
     }),
   );
   ctx.stdout('\nRequests:');
-  const unsubscribe = bridge.log.subscribe((entry) => ctx.stdout(formatLogLine(entry)));
+  for (const line of earlyLines.splice(0)) ctx.stdout(line);
+  printLog = ctx.stdout;
 
   const signal = await ctx.stopSignal;
   ctx.stdout(`\n${signal}: finishing in-flight requests (up to ${SHUTDOWN_GRACE_MS / 1000} s)…`);
