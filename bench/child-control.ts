@@ -8,7 +8,8 @@ export type CommandHandler = (args: unknown) => unknown;
 
 export function processStats(): ProcessStats {
   const cpu = process.cpuUsage();
-  return { cpuMicros: cpu.user + cpu.system, rssBytes: process.memoryUsage.rss() };
+  const memory = process.memoryUsage();
+  return { cpuMicros: cpu.user + cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed };
 }
 
 /** Announces `ready` to the parent and answers its commands; `stats` is built in, `stop` exits. */

@@ -1,6 +1,5 @@
-/** The parent side of the bench's IPC channel: forks a server script under tsx and talks to it. */
+/** The parent side of the bench's IPC channel: forks a server script (TypeScript under tsx, or compiled) and talks to it. */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { ChildReply, ProcessStats, ReadyMessage } from './child-protocol.js';
 
 export interface Child<Ready> {
@@ -18,9 +17,11 @@ export interface SpawnOptions {
 
 const STARTUP_TIMEOUT_MS = 30_000;
 
+/** `script`: an absolute path; a .ts file runs under tsx. */
 export async function spawnChild<Ready>(script: string, options: SpawnOptions = {}): Promise<Child<Ready>> {
-  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = fork(script, [], {
+    execArgv: [...loader, ...(options.nodeFlags ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

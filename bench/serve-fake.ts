@@ -5,6 +5,7 @@
  */
 import { startFakeBackend, type FakeStep } from '../test/support/fake-backend/index.js';
 import { serveControl } from './child-control.js';
+import { installDeltaProbe } from './delta-probe.js';
 
 export interface FakeReady {
   baseUrl: string;
@@ -20,6 +21,7 @@ export interface RecordedCall {
 const authPath = process.env.BENCH_AUTH_PATH;
 if (!authPath) throw new Error('serve-fake needs BENCH_AUTH_PATH');
 
+const probe = installDeltaProbe();
 const fake = await startFakeBackend();
 fake.tokens.writeAuthFile(authPath, { expiresInSec: 24 * 3600 });
 
@@ -30,6 +32,8 @@ serveControl(
     // Clears recorded requests too, which would otherwise grow for the whole run.
     reset: () => fake.reset(),
     connectionCount: () => fake.connectionCount,
+    /** Monotonic send time of every marked delta since the last call. */
+    takeDeltaSendTimes: () => probe.take(),
     lastResponsesRequest: (): RecordedCall | undefined => {
       const last = fake.responsesRequests().at(-1);
       return last && { headers: last.headers, body: last.body };

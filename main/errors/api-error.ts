@@ -3,6 +3,8 @@
  * It carries what the OpenAI API puts in its error body, so the server can answer
  * `{"error":{"message","type","param","code"}}` with the right status without knowing who threw it.
  */
+import { redactSecrets } from './redact-secrets.js';
+
 export type ApiErrorType =
   | 'invalid_request_error'
   | 'authentication_error'
@@ -43,8 +45,9 @@ export class ApiError extends Error {
     this.headers = init.headers ?? {};
   }
 
+  /** The body a client receives; anything token-shaped the client sent back to us is masked. */
   toBody(): ApiErrorBody {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+    return { error: { message: redactSecrets(this.message), type: this.type, param: this.param, code: this.code } };
   }
 }
 

@@ -71,13 +71,14 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
       if (!res.headersSent && !controller.signal.aborted) sendError(res, apiError);
       else if (!res.writableEnded) res.end();
     } finally {
+      if (controller.signal.aborted) log.error ??= 'client disconnected';
       options.log.add({
         id: randomUUID(),
         at: new Date().toISOString(),
         method: req.method ?? 'GET',
         path,
-        // 499: the client closed the request before the answer was complete (nginx's convention).
-        status: controller.signal.aborted && !res.writableFinished ? 499 : res.statusCode,
+        // 499: the client closed the connection before the answer was complete (nginx's convention).
+        status: controller.signal.aborted ? 499 : res.statusCode,
         latencyMs: Math.round(performance.now() - started),
         ...log,
       });

@@ -1,5 +1,6 @@
+import { redactSecrets } from '../errors/redact-secrets.js';
+
 const SECRET_KEY = /token|authorization|api[_-]?key|secret|password/i;
-const SECRET_VALUE = /^(?:ey[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|sk-[A-Za-z0-9_-]{8,}|Bearer\s+\S+)$/;
 
 /**
  * A copy of a request body safe to print: secrets (by key or by shape) replaced, image data URLs shortened so a
@@ -7,9 +8,9 @@ const SECRET_VALUE = /^(?:ey[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|sk-[A
  */
 export function redactForLog(value: unknown, key = ''): unknown {
   if (typeof value === 'string') {
-    if (SECRET_KEY.test(key) || SECRET_VALUE.test(value)) return '[redacted]';
+    if (SECRET_KEY.test(key)) return '[redacted]';
     if (value.startsWith('data:') && value.length > 64) return `${value.slice(0, value.indexOf(',') + 1)}…(${value.length} chars)`;
-    return value;
+    return redactSecrets(value);
   }
   if (Array.isArray(value)) return value.map((item) => redactForLog(item));
   if (typeof value === 'object' && value !== null) {

@@ -1,4 +1,5 @@
 import type { LogRow } from '../../shared/bridge-api.js';
+import { redactSecrets } from '../errors/redact-secrets.js';
 
 export type RequestLogEntry = LogRow;
 
@@ -11,7 +12,9 @@ export class RequestLog {
 
   constructor(private readonly capacity = 500) {}
 
-  add(entry: RequestLogEntry): void {
+  add(raw: RequestLogEntry): void {
+    // Fields that echo client input can carry a token pasted into the wrong place.
+    const entry = { ...raw, ...(raw.model ? { model: redactSecrets(raw.model) } : {}), ...(raw.error ? { error: redactSecrets(raw.error) } : {}) };
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     for (const listener of this.listeners) listener(entry);

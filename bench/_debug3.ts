@@ -1,0 +1,16 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnChild } from './children.js';
+import { compileChildren } from './compile-children.js';
+import type { ServerReady } from './serve-bridge.js';
+import type { FakeReady } from './serve-fake.js';
+const dir = await mkdtemp(path.join(os.tmpdir(), 'bb-'));
+const authPath = path.join(dir, 'auth.json');
+const compiled = await compileChildren(path.join(dir, 'build'));
+const fake = await spawnChild<FakeReady>(path.resolve('bench/serve-fake.ts'), { env: { BENCH_AUTH_PATH: authPath } });
+const env = { BENCH_UPSTREAM: fake.ready.baseUrl, BENCH_TOKEN_URL: fake.ready.tokenUrl, BENCH_AUTH_PATH: authPath, BENCH_HOME: path.join(dir, 'h') };
+const bridge = await spawnChild<ServerReady>(path.join(compiled, 'serve-bridge.js'), { env });
+const floor = await spawnChild<ServerReady>(path.join(compiled, 'serve-floor.js'), { env });
+console.log('bridge idle', (await bridge.stats()).rssBytes / 1e6, 'floor idle', (await floor.stats()).rssBytes / 1e6);
+await bridge.stop(); await fake.stop(); await floor.stop();

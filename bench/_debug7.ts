@@ -1,0 +1,31 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnChild } from './children.js';
+import { compileChildren } from './compile-children.js';
+import { bridgeChat, directEquivalent, viaFloor } from './bench-context.js';
+import { staggered } from './load.js';
+import { readStream } from './sse-reader.js';
+import type { ServerReady } from './serve-bridge.js';
+import type { FakeReady } from './serve-fake.js';
+const dir = await mkdtemp(path.join(os.tmpdir(), 'bb-'));
+const authPath = path.join(dir, 'auth.json');
+const compiled = await compileChildren(path.join(dir, 'build'));
+const fake = await spawnChild<FakeReady>(path.resolve('bench/serve-fake.ts'), { env: { BENCH_AUTH_PATH: authPath } });
+const env = { BENCH_UPSTREAM: fake.ready.baseUrl, BENCH_TOKEN_URL: fake.ready.tokenUrl, BENCH_AUTH_PATH: authPath, BENCH_HOME: path.join(dir, 'h') };
+const flags = (process.env.FLAGS ?? '').split(' ').filter(Boolean);
+const bridge = await spawnChild<ServerReady>(path.join(compiled, 'serve-bridge.js'), { env, nodeFlags: flags });
+const floor = await spawnChild<ServerReady>(path.join(compiled, 'serve-floor.js'), { env, nodeFlags: flags });
+const ctx = { fake, bridge, floor };
+const sc = bridgeChat(ctx, { stream: true });
+const fc = viaFloor(ctx, await directEquivalent(ctx, sc));
+for (const [name, child, call, dialect] of [['bridge', bridge, sc, 'chat'], ['floor', floor, fc, 'responses']] as const) {
+  const idle = await child.stats();
+  await fake.call('enqueue', Array.from({ length: 200 }, () => ({ kind: 'paced', deltas: 40, intervalMs: 100 })));
+  let peak = 0; let run = true;
+  const sampler = (async () => { while (run) { const s = await child.stats(); peak = Math.max(peak, s.rssBytes); await new Promise((r) => setTimeout(r, 100)); } })();
+  await staggered(200, 100, () => readStream(call, dialect));
+  run = false; await sampler;
+  console.log(name, 'idle', (idle.rssBytes / 1048576).toFixed(1), 'peak with 200', (peak / 1048576).toFixed(1));
+}
+await bridge.stop(); await fake.stop(); await floor.stop();

@@ -1,0 +1,247 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EVENT_CHANNELS, REQUEST_CHANNELS } from '../../shared/bridge-api.js';
+import {
+  buildFakeMenu,
+  FakeApp,
+  FakeClipboard,
+  FakeDialog,
+  FakeIpcMain,
+  FakeShell,
+  FakeTray,
+  fakeWindowFactory,
+  invokeEventFrom,
+} from '../../test/support/fake-electron.js';
+import { startFakeBackend, type FakeBackend } from '../../test/support/fake-backend/server.js';
+import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
+import type { DialogLike } from './electron-types.js';
+import { runDesktopApp, type DesktopApp } from './desktop-app.js';
+
+let fake: FakeBackend;
+let dir: string;
+let env: Record<string, string>;
+let app: FakeApp;
+let ipcMain: FakeIpcMain;
+let windows: ReturnType<typeof fakeWindowFactory>;
+let trays: FakeTray[];
+let clipboard: FakeClipboard;
+let tunnel: FakeTunnelProvider;
+let logs: string[];
+let running: DesktopApp | undefined;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'desktop-app-'));
+  fake = await startFakeBackend();
+  const authPath = path.join(dir, 'codex', 'auth.json');
+  await fake.tokens.writeAuthFile(authPath, { expiresInSec: 3600 });
+  env = {
+    CODEX_BRIDGE_UPSTREAM: fake.baseUrl,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
+    CODEX_AUTH_PATH: authPath,
+    CODEX_BRIDGE_HOME: path.join(dir, 'bridge-home'),
+    CODEX_BRIDGE_PORT: '0',
+    CODEX_BRIDGE_CURSOR_DB: path.join(dir, 'cursor', 'state.vscdb'),
+    XDG_CONFIG_HOME: path.join(dir, 'config'),
+  };
+  app = new FakeApp(path.join(dir, 'app'));
+  ipcMain = new FakeIpcMain();
+  windows = fakeWindowFactory();
+  trays = [];
+  clipboard = new FakeClipboard();
+  tunnel = new FakeTunnelProvider();
+  logs = [];
+  running = undefined;
+});
+
+afterEach(async () => {
+  await running?.shutdown();
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function launch(options: { dialog?: DialogLike; platform?: NodeJS.Platform } = {}): Promise<DesktopApp | undefined> {
+  return runDesktopApp(
+    {
+      app,
+      ipcMain,
+      clipboard,
+      shell: new FakeShell(),
+      dialog: options.dialog ?? new FakeDialog(),
+      createWindow: windows.createWindow,
+      createTray: (iconFile) => {
+        const tray = new FakeTray(iconFile);
+        trays.push(tray);
+        return tray;
+      },
+      buildMenu: buildFakeMenu,
+    },
+    {
+      env,
+      platform: options.platform ?? 'linux',
+      homedir: dir,
+      execPath: '/opt/bridge/codex-cursor-bridge',
+      resourcesDir: path.join(dir, 'resources'),
+      tunnelProvider: tunnel,
+      cursorProbe: { isCursorRunning: async () => false },
+      log: (line) => logs.push(line),
+    },
+  );
+}
+
+async function started(options: Parameters<typeof launch>[0] = {}): Promise<DesktopApp> {
+  running = await launch(options);
+  if (!running) throw new Error('the app did not start');
+  return running;
+}
+
+function onlyTray(): FakeTray {
+  expect(trays).toHaveLength(1);
+  return trays[0]!;
+}
+
+describe('the desktop app', () => {
+  it('starts the bridge from the environment, with a tray and IPC, and no window until asked', async () => {
+    const desktop = await started();
+    expect((await fetch(`${desktop.bridge.baseUrl}/healthz`)).status).toBe(200);
+    const tray = onlyTray();
+    expect(tray.iconFile).toBe(path.join(dir, 'resources', 'tray.png'));
+    expect(tray.menu?.labels()[0]).toBe(`Serving ${desktop.bridge.baseUrl}/v1`);
+    expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(REQUEST_CHANNELS).sort());
+    expect(windows.windows).toHaveLength(0);
+    expect(app.dockHidden).toBe(false);
+    expect(app.listenerCount('window-all-closed')).toBe(1);
+  });
+
+  it('on macOS hides the dock icon and uses the Template tray icon', async () => {
+    await started({ platform: 'darwin' });
+    expect(app.dockHidden).toBe(true);
+    expect(onlyTray().iconFile).toBe(path.join(dir, 'resources', 'trayTemplate.png'));
+  });
+
+  it('opens the window from the tray; the page there talks to the core and receives its events', async () => {
+    const desktop = await started();
+    onlyTray().menu?.click('Open Codex Cursor Bridge');
+    const [window] = windows.windows;
+    if (!window) throw new Error('no window');
+    expect(window.visible).toBe(true);
+    expect(window.options.webPreferences?.preload).toBe(path.join(dir, 'app', 'out', 'preload', 'preload.cjs'));
+    expect(window.loaded).toEqual({ file: path.join(dir, 'app', 'out', 'renderer', 'index.html') });
+
+    const answer = await ipcMain.invoke(invokeEventFrom(window), REQUEST_CHANNELS.copyText, 'hello');
+    expect(answer).toEqual({ ok: true });
+    expect(clipboard.texts).toEqual(['hello']);
+
+    await fetch(`${desktop.bridge.baseUrl}/v1/models`);
+    await vi.waitFor(() => expect(window.webContents.sentOn(EVENT_CHANNELS.log)).toEqual([expect.objectContaining({ path: '/v1/models', status: 200 })]));
+  });
+
+  it('loads the dev server when unpackaged and answers IPC from it', async () => {
+    env.ELECTRON_RENDERER_URL = 'http://localhost:5173/';
+    const desktop = await started();
+    desktop.window.show();
+    const window = windows.windows[0]!;
+    expect(window.loaded).toEqual({ url: 'http://localhost:5173/' });
+    expect(await ipcMain.invoke(invokeEventFrom(window), REQUEST_CHANNELS.getToken)).toEqual({ ok: true, result: desktop.bridge.bridgeToken });
+    expect(logs).toEqual([]);
+  });
+
+  it('loads the dev server only when not packaged', async () => {
+    env.ELECTRON_RENDERER_URL = 'http://localhost:5173/';
+    app.isPackaged = true;
+    const desktop = await started();
+    desktop.window.show();
+    expect(windows.windows[0]?.loaded).toEqual({ file: path.join(dir, 'app', 'out', 'renderer', 'index.html') });
+  });
+
+  it('a second launch shows the window of the first', async () => {
+    await started();
+    app.emit('second-instance');
+    expect(windows.windows[0]?.visible).toBe(true);
+  });
+
+  it('a second instance quits at once without starting anything', async () => {
+    app.hasLock = false;
+    expect(await launch()).toBeUndefined();
+    expect(app.quitted).toBe(true);
+    expect(trays).toEqual([]);
+    expect(ipcMain.handlers.size).toBe(0);
+  });
+
+  it('brings the tunnel back when the settings say it was on', async () => {
+    await mkdir(env.CODEX_BRIDGE_HOME!, { recursive: true, mode: 0o700 });
+    await writeFile(path.join(env.CODEX_BRIDGE_HOME!, 'settings.json'), JSON.stringify({ tunnel: { enabled: true } }), { mode: 0o600 });
+    await started();
+    await vi.waitFor(() => expect(onlyTray().menu?.labels()).toContain('Public tunnel: https://fake-1.ngrok-free.app/v1'));
+  });
+
+  it('quit closes the tunnel, the service and the bridge, then lets the app quit', async () => {
+    const desktop = await started();
+    onlyTray().menu?.click('Open Codex Cursor Bridge');
+    await desktop.service.setTunnel(true);
+    expect(tunnel.publicUrl).toBeDefined();
+    const baseUrl = desktop.bridge.baseUrl;
+
+    onlyTray().menu?.click('Quit');
+    expect(app.quitted).toBe(false); // held back until everything is closed
+    await vi.waitFor(() => expect(app.quitted).toBe(true));
+    expect(app.quitRequests).toBe(2);
+    expect(tunnel.publicUrl).toBeUndefined();
+    await expect(fetch(`${baseUrl}/healthz`)).rejects.toThrow();
+    expect(onlyTray().destroyed).toBe(true);
+    expect(ipcMain.handlers.size).toBe(0);
+    // The window now really closes instead of hiding.
+    expect(windows.windows[0]?.close()).toBe(true);
+    running = undefined;
+  });
+});
+
+describe('when the bridge cannot start', () => {
+  let blocker: net.Server;
+  let port: number;
+
+  beforeEach(async () => {
+    blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    port = (blocker.address() as net.AddressInfo).port;
+    env.CODEX_BRIDGE_PORT = String(port);
+  });
+
+  afterEach(async () => {
+    if (blocker.listening) await new Promise((resolve) => blocker.close(resolve));
+  });
+
+  it('says the port is in use and quits cleanly when asked', async () => {
+    const dialog = new FakeDialog([1]);
+    expect(await launch({ dialog })).toBeUndefined();
+    expect(dialog.shown).toEqual([expect.objectContaining({ type: 'error', buttons: ['Retry', 'Quit'], cancelId: 1 })]);
+    expect(dialog.shown[0]?.detail).toContain(`Port 127.0.0.1:${port} is already in use`);
+    expect(app.quitted).toBe(true);
+    expect(trays).toEqual([]);
+  });
+
+  it('starts on Retry once the port is free', async () => {
+    const shown: string[] = [];
+    const dialog: DialogLike = {
+      async showMessageBox(options) {
+        shown.push(options.detail ?? '');
+        await new Promise((resolve) => blocker.close(resolve));
+        return { response: 0 };
+      },
+    };
+    const desktop = await started({ dialog });
+    expect(shown).toHaveLength(1);
+    expect(desktop.bridge.address.port).toBe(port);
+    expect(onlyTray().menu).not.toBeNull();
+  });
+
+  it('names a bad environment value and quits', async () => {
+    env.CODEX_BRIDGE_PORT = 'seventy';
+    const dialog = new FakeDialog([0]);
+    expect(await launch({ dialog })).toBeUndefined();
+    expect(dialog.shown[0]).toMatchObject({ buttons: ['Quit'], detail: expect.stringContaining('CODEX_BRIDGE_PORT must be a port number') });
+    expect(app.quitted).toBe(true);
+  });
+});

@@ -1,0 +1,191 @@
+import path from 'node:path';
+import type { BrowserWindowConstructorOptions } from 'electron';
+import { startBridge, type Bridge } from '../bridge.js';
+import { resolveConfig, type BridgeConfig } from '../config/bridge-config.js';
+import type { ProcessProbe } from '../cursor/cursor-process.js';
+import { createBridgeService, type BridgeService } from '../desktop/bridge-service.js';
+import type { TunnelProvider } from '../tunnel/tunnel-provider.js';
+import { createDesktopHost } from './desktop-host.js';
+import type {
+  AppLike,
+  ClipboardLike,
+  DialogLike,
+  IpcMainLike,
+  ShellLike,
+  TrayLike,
+  TrayMenuItem,
+  WindowLike,
+} from './electron-types.js';
+import { forwardEvents, registerIpcHandlers } from './ipc.js';
+import { createLinuxAutostart, launchCommand } from './linux-autostart.js';
+import { isRendererUrl, rendererLocation } from './renderer-location.js';
+import { startFailureMessage } from './start-failure.js';
+import { PRODUCT_NAME, startTrayMenu, trayIconFile, type TrayMenu } from './tray.js';
+import { createWindowController, type WindowController } from './window.js';
+
+/** In-flight requests get this long to finish when the app quits. */
+const SHUTDOWN_GRACE_MS = 2_000;
+
+/** The Electron objects the app uses; main.ts passes the real ones, tests the fakes. */
+export interface ElectronParts<Menu> {
+  app: AppLike;
+  ipcMain: IpcMainLike;
+  clipboard: ClipboardLike;
+  shell: ShellLike;
+  dialog: DialogLike;
+  createWindow(options: BrowserWindowConstructorOptions): WindowLike;
+  createTray(iconFile: string): TrayLike<Menu>;
+  buildMenu(template: TrayMenuItem[]): Menu;
+}
+
+export interface DesktopAppOptions {
+  env: NodeJS.ProcessEnv;
+  platform: NodeJS.Platform;
+  homedir: string;
+  /** The running executable, for the Linux autostart entry. */
+  execPath: string;
+  /** Where the tray icons are (the packaged app's extraResources, or the repository's resources/). */
+  resourcesDir: string;
+  /** Tests: a tunnel that needs no network, a Cursor probe that reads no process table. */
+  tunnelProvider?: TunnelProvider;
+  cursorProbe?: ProcessProbe;
+  log?(line: string): void;
+}
+
+export interface DesktopApp {
+  readonly bridge: Bridge;
+  readonly service: BridgeService;
+  readonly window: WindowController;
+  readonly trayMenu: TrayMenu;
+  /** Closes the service and the bridge (the app quits after it); the same promise on every call. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The tray app: one instance, the core started from the environment (or a dialog saying why not), IPC for the
+ * window, the tray menu, and an orderly quit. Resolves undefined when this instance does not run (second instance,
+ * or the user chose to quit after a failed start).
+ */
+export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options: DesktopAppOptions): Promise<DesktopApp | undefined> {
+  const { app } = electron;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const report = (error: unknown): void => log(`${PRODUCT_NAME}: ${error instanceof Error ? error.message : String(error)}`);
+
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return undefined;
+  }
+  // A tray app keeps running with no window open.
+  app.on('window-all-closed', () => {});
+  await app.whenReady();
+  if (options.platform === 'darwin') app.dock?.hide();
+
+  const bridge = await startBridgeOrAsk(electron.dialog, options.env, report);
+  if (!bridge) {
+    app.quit();
+    return undefined;
+  }
+
+  const appPath = app.getAppPath();
+  const host = createDesktopHost({
+    platform: options.platform,
+    loginItems: app,
+    clipboard: electron.clipboard,
+    linuxAutostart: createLinuxAutostart({
+      env: options.env,
+      homedir: options.homedir,
+      command: launchCommand({ env: options.env, execPath: options.execPath, isPackaged: app.isPackaged, appPath }),
+    }),
+  });
+  const service = createBridgeService({
+    bridge,
+    env: options.env,
+    host,
+    ...(options.tunnelProvider ? { tunnelProvider: options.tunnelProvider } : {}),
+    ...(options.cursorProbe ? { cursorProbe: options.cursorProbe } : {}),
+  });
+
+  // The dev server is for development only: a packaged app never loads a page from the network.
+  const renderer = rendererLocation(appPath, app.isPackaged ? undefined : options.env.ELECTRON_RENDERER_URL);
+  const window = createWindowController({
+    createWindow: electron.createWindow,
+    openExternal: (url) => electron.shell.openExternal(url),
+    renderer,
+    preloadPath: path.join(appPath, 'out', 'preload', 'preload.cjs'),
+    onCreated: (created) => forwardEvents(service, created.webContents),
+    onError: report,
+  });
+  app.on('second-instance', () => window.show());
+  const removeHandlers = registerIpcHandlers({
+    ipcMain: electron.ipcMain,
+    service,
+    window: () => window.current()?.webContents,
+    isAppUrl: (url) => isRendererUrl(renderer, url),
+    onRefused: (channel, why) => log(`${PRODUCT_NAME}: refused ${channel}: ${why}`),
+  });
+  const trayMenu = startTrayMenu({
+    tray: electron.createTray(trayIconFile(options.platform, options.resourcesDir)),
+    buildMenu: electron.buildMenu,
+    service,
+    openWindow: () => window.show(),
+    quit: () => app.quit(),
+    onError: report,
+  });
+  await trayMenu.refresh().catch(report);
+  // The tunnel may take seconds to come up; the tray shows its progress meanwhile.
+  service.restore().catch(report);
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (): Promise<void> =>
+    (closing ??= (async () => {
+      window.allowClose();
+      trayMenu.dispose();
+      removeHandlers();
+      await service.close();
+      await bridge.close(SHUTDOWN_GRACE_MS);
+    })());
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    shutdown()
+      .catch(report)
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
+  });
+
+  return { bridge, service, window, trayMenu, shutdown };
+}
+
+/** Starts the core; a start failure (port in use…) asks Retry or Quit, since the user can often fix it at once. */
+async function startBridgeOrAsk(dialog: DialogLike, env: NodeJS.ProcessEnv, report: (error: unknown) => void): Promise<Bridge | undefined> {
+  const ask = async (detail: string, buttons: string[]): Promise<number> =>
+    (
+      await dialog.showMessageBox({
+        type: 'error',
+        title: PRODUCT_NAME,
+        message: `${PRODUCT_NAME} could not start`,
+        detail,
+        buttons,
+        defaultId: 0,
+        cancelId: buttons.length - 1,
+      })
+    ).response;
+
+  let config: BridgeConfig;
+  try {
+    config = resolveConfig(env);
+  } catch (error) {
+    await ask((error as Error).message, ['Quit']);
+    return undefined;
+  }
+  for (;;) {
+    try {
+      return await startBridge({ config, onInternalError: report });
+    } catch (error) {
+      if ((await ask(startFailureMessage(error, config), ['Retry', 'Quit'])) !== 0) return undefined;
+    }
+  }
+}

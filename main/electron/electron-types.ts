@@ -1,0 +1,114 @@
+/**
+ * The slices of Electron's API this folder uses, as plain interfaces. Modules receive these (Podman Desktop's
+ * injected style) so tests pass the fakes of test/support/fake-electron.ts; main.ts passes the real objects, and
+ * the compiler checks there that Electron's classes fit.
+ */
+
+/** Electron's `Event`: a handler may cancel the default action. */
+export interface PreventableEvent {
+  preventDefault(): void;
+}
+
+export interface FrameLike {
+  readonly url: string;
+  /** null for a page's main frame. */
+  readonly parent: FrameLike | null;
+}
+
+export interface InvokeEventLike {
+  readonly sender: unknown;
+  /** null once the frame navigated away or was destroyed. */
+  readonly senderFrame: FrameLike | null;
+}
+
+export type InvokeHandler = (event: InvokeEventLike, ...args: unknown[]) => unknown;
+
+export interface IpcMainLike {
+  handle(channel: string, listener: InvokeHandler): void;
+  removeHandler(channel: string): void;
+}
+
+export type PermissionRequestHandler = (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void;
+
+export interface SessionLike {
+  setPermissionRequestHandler(handler: PermissionRequestHandler): void;
+  setPermissionCheckHandler(handler: () => boolean): void;
+}
+
+export interface WebContentsLike {
+  readonly session: SessionLike;
+  send(channel: string, ...args: unknown[]): void;
+  isDestroyed(): boolean;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+  on(event: 'will-navigate', listener: (event: PreventableEvent, url: string) => void): unknown;
+}
+
+export interface WindowLike {
+  readonly webContents: WebContentsLike;
+  show(): void;
+  hide(): void;
+  focus(): void;
+  isDestroyed(): boolean;
+  loadFile(file: string): Promise<void>;
+  loadURL(url: string): Promise<void>;
+  on(event: 'close', listener: (event: PreventableEvent) => void): unknown;
+  on(event: 'closed', listener: () => void): unknown;
+  on(event: 'blur', listener: () => void): unknown;
+}
+
+/** What the tray menu is built from; a subset of Electron's `MenuItemConstructorOptions`. */
+export interface TrayMenuItem {
+  label?: string;
+  type?: 'normal' | 'separator' | 'checkbox';
+  checked?: boolean;
+  enabled?: boolean;
+  /** Electron flips a checkbox's `checked` before calling this. */
+  click?: (item: { checked: boolean }) => void;
+}
+
+export interface TrayLike<Menu> {
+  setContextMenu(menu: Menu | null): void;
+  setToolTip(text: string): void;
+  on(event: 'click', listener: () => void): unknown;
+  destroy(): void;
+}
+
+export interface LoginItemsLike {
+  getLoginItemSettings(): { openAtLogin: boolean };
+  setLoginItemSettings(settings: { openAtLogin: boolean }): void;
+}
+
+export interface AppLike extends LoginItemsLike {
+  readonly isPackaged: boolean;
+  /** Hidden for a tray app; only macOS has one. */
+  readonly dock?: { hide(): void } | undefined;
+  requestSingleInstanceLock(): boolean;
+  whenReady(): Promise<unknown>;
+  getAppPath(): string;
+  quit(): void;
+  on(event: 'second-instance', listener: () => void): unknown;
+  on(event: 'window-all-closed', listener: () => void): unknown;
+  on(event: 'before-quit', listener: (event: PreventableEvent) => void): unknown;
+}
+
+export interface ClipboardLike {
+  writeText(text: string): void;
+}
+
+export interface ShellLike {
+  openExternal(url: string): Promise<void>;
+}
+
+export interface MessageBoxOptionsLike {
+  type: 'error' | 'info' | 'warning';
+  title: string;
+  message: string;
+  detail?: string;
+  buttons: string[];
+  defaultId: number;
+  cancelId: number;
+}
+
+export interface DialogLike {
+  showMessageBox(options: MessageBoxOptionsLike): Promise<{ response: number }>;
+}

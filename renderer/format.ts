@@ -1,0 +1,37 @@
+/** Display helpers shared by the panels. Pure functions: no React, no bridge. */
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `14:03:27`, in the user's time zone. */
+export function clockTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString([], { hour12: false });
+}
+
+/** `Mon 12 Jan, 14:03`, in the user's time zone. */
+export function dateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString([], { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
+}
+
+export function latency(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Hides a secret but keeps its length roughly visible, so "empty" and "set" look different. */
+export function masked(secret: string): string {
+  return '•'.repeat(Math.min(Math.max(secret.length, 8), 32));
+}
+
+export type StatusTone = 'ok' | 'warn' | 'error' | 'muted';
+
+/** 2xx fine, 4xx the client's problem, 5xx ours or upstream's, 499 the client gave up. */
+export function statusTone(status: number): StatusTone {
+  if (status === 499) return 'muted';
+  if (status >= 500) return 'error';
+  if (status >= 400) return 'warn';
+  return 'ok';
+}
