@@ -1,6 +1,6 @@
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import { ApiError } from '../errors/api-error.js';
-import { failureToApiError } from '../errors/upstream-failure.js';
+import { failureToApiError, retryAfterFromMessage } from '../errors/upstream-failure.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
 import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffPolicy } from './backoff.js';
 import { authHeaders, identityHeaders, turnHeaders, type Credentials } from './codex-headers.js';
@@ -78,6 +78,9 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         });
       } catch (error) {
         if (signal?.aborted) throw error;
+        // A backend that accepted the connection but stayed silent for the whole idle timeout is not retried:
+        // each retry would cost another full timeout.
+        if (error instanceof undiciErrors.HeadersTimeoutError) throw idleTimeout(idleTimeoutMs);
         failures++;
         if (failures >= policy.maxAttempts) throw networkError(error);
         await sleep(backoffDelay(policy, failures), signal);
@@ -166,7 +169,8 @@ async function* replay(first: ResponsesEvent[], rest: AsyncGenerator<ResponsesEv
 /** How long to wait before re-sending after a stream failed before any output, or undefined to give up. */
 function streamRetryDelay(error: ApiError, policy: BackoffPolicy, retryNumber: number, maxRetryAfterMs: number): number | undefined {
   if (error.status === 429) {
-    const seconds = Number(error.headers['retry-after']);
+    // The message's "try again in 0.05s" is more precise than the whole-second Retry-After header.
+    const seconds = (error.code === 'rate_limit_exceeded' ? retryAfterFromMessage(error.message) : undefined) ?? Number(error.headers['retry-after']);
     return Number.isFinite(seconds) && seconds * 1000 <= maxRetryAfterMs ? seconds * 1000 : undefined;
   }
   // 502: cut stream or a generic backend failure. 503 (overloaded) and 504 (dead upstream) are not worth repeating.
@@ -185,12 +189,7 @@ async function* checkedEvents(body: Dispatcher.ResponseData['body'], idleTimeout
       }
     }
   } catch (error) {
-    if (error instanceof undiciErrors.BodyTimeoutError) {
-      throw new ApiError(504, `The ChatGPT backend sent nothing for ${Math.round(idleTimeoutMs / 1000)} s; the stream was abandoned.`, {
-        type: 'timeout_error',
-        code: 'upstream_idle_timeout',
-      });
-    }
+    if (error instanceof undiciErrors.BodyTimeoutError) throw idleTimeout(idleTimeoutMs);
     if (isAbort(error)) throw error;
     throw new ApiError(502, 'The ChatGPT backend closed the stream before the answer was complete.', {
       type: 'upstream_error',
@@ -205,6 +204,14 @@ async function* checkedEvents(body: Dispatcher.ResponseData['body'], idleTimeout
   throw new ApiError(502, 'The ChatGPT backend closed the stream before the answer was complete.', {
     type: 'upstream_error',
     code: 'stream_disconnected',
+  });
+}
+
+function idleTimeout(idleTimeoutMs: number): ApiError {
+  const silence = idleTimeoutMs >= 10_000 ? `${Math.round(idleTimeoutMs / 1000)} s` : `${idleTimeoutMs} ms`;
+  return new ApiError(504, `The ChatGPT backend sent nothing for ${silence}; the request was abandoned.`, {
+    type: 'timeout_error',
+    code: 'upstream_idle_timeout',
   });
 }
 

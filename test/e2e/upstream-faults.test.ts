@@ -289,6 +289,16 @@ describe('idle timeout (settings.idleTimeoutMs)', () => {
     expect(h.fake.responsesRequests()).toHaveLength(1);
   });
 
+  it('does not retry an upstream that never sent its headers: one idle timeout, one 504', async () => {
+    h.fake.enqueue({ kind: 'stall', ms: 5_000 });
+    const started = Date.now();
+    const error = await failureOf(h.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(error.status).toBe(504);
+    expect(error.message).toContain('sent nothing for 300 ms');
+    expect(h.fake.responsesRequests()).toHaveLength(1);
+  });
+
   it('ends a stream that went silent mid-answer with an error the SDK raises', async () => {
     h.fake.enqueue({ kind: 'text', deltas: ['never', 'arrives'], intervalMs: 5_000 });
     const started = Date.now();
