@@ -63,8 +63,8 @@ function stopOnSignal(): Promise<string> {
   });
 }
 
-const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
+/** The real process: its arguments, environment, output and signals. Used by the `codex-cursor-bridge` bin. */
+export async function runFromProcess(): Promise<never> {
   const code = await runCli(process.argv.slice(2), {
     env: process.env,
     stdout: (text) => process.stdout.write(`${text}\n`),
@@ -73,3 +73,6 @@ if (invokedDirectly) {
   });
   process.exit(code);
 }
+
+// `npm run cli` / `npm run serve` run this file directly from source.
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await runFromProcess();

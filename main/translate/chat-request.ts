@@ -1,5 +1,6 @@
 /**
- * Chat Completions request → Responses request for the Codex backend. Validation lives in chat-validate.ts;
+ * Chat Completions request → Responses request for the Codex backend. Validation (tool-call pairing included)
+ * lives in chat-validate.ts;
  * this file maps the validated messages to input items and hands placement to codex-request.ts.
  */
 import { invalidRequest } from '../errors/api-error.js';
@@ -44,8 +45,6 @@ export function chatToResponsesRequest(body: unknown, target: ModelTarget, opts:
 
 function messagesToInput(messages: ChatMessage[], target: ModelTarget): Array<ResponsesInputItem | Instruction> {
   const input: Array<ResponsesInputItem | Instruction> = [];
-  // The backend rejects an output whose call it has not seen; say so here with the message index.
-  const callIds = new Set<string>();
   messages.forEach((message, i) => {
     switch (message.role) {
       case 'system':
@@ -78,19 +77,11 @@ function messagesToInput(messages: ChatMessage[], target: ModelTarget): Array<Re
           .filter((part) => (part.type === 'output_text' ? part.text !== '' : true));
         if (content.length > 0) input.push({ type: 'message', role: 'assistant', content });
         for (const call of message.tool_calls) {
-          callIds.add(call.id);
           input.push({ type: 'function_call', call_id: call.id, name: call.function.name, arguments: call.function.arguments });
         }
         return;
       }
       case 'tool':
-        if (!callIds.has(message.tool_call_id)) {
-          throw invalidRequest(
-            `'messages[${i}]' answers tool call '${message.tool_call_id}', ` +
-              'but no earlier assistant message has a tool call with that id.',
-            `messages[${i}].tool_call_id`,
-          );
-        }
         input.push({
           type: 'function_call_output',
           call_id: message.tool_call_id,

@@ -15,11 +15,10 @@ import {
   requireArray,
   requireNonEmptyString,
   requireObject,
-  requireString,
-  unsupportedPart,
   parseFormatType,
   parseJsonSchemaSpec,
 } from './fields.js';
+import { checkImageUrl, readParts, readRefusalPart, readText, type PartReaders } from './content-parts.js';
 import { describeValue, isRecord, jsonTypeOf, type JsonObject } from './json.js';
 import type {
   ChatAssistantMessage,
@@ -27,7 +26,6 @@ import type {
   ChatFunctionDefinition,
   ChatImagePart,
   ChatMessage,
-  ChatRefusalPart,
   ChatResponseFormat,
   ChatTextPart,
   ChatToolCall,
@@ -86,7 +84,42 @@ function parseMessages(value: unknown): ChatMessage[] {
     throw invalidRequest(`Invalid type for 'messages': expected an array, got ${jsonTypeOf(value)}.`, 'messages');
   }
   if (value.length === 0) throw invalidRequest("Invalid 'messages': empty array. Expected at least one message.", 'messages');
-  return value.map((message, i) => parseMessage(message, `messages[${i}]`));
+  const messages = value.map((message, i) => parseMessage(message, `messages[${i}]`));
+  checkToolCallPairing(messages);
+  return messages;
+}
+
+/**
+ * Every tool message must answer a call of an earlier assistant message, and every call needs such an answer:
+ * the backend rejects either half of an unpaired call ("No tool output found for function call …").
+ */
+function checkToolCallPairing(messages: ChatMessage[]): void {
+  const seen = new Set<string>();
+  const unanswered = new Map<string, string>(); // call id → param of its tool_calls entry
+  messages.forEach((message, i) => {
+    if (message.role === 'assistant') {
+      message.tool_calls.forEach((call, j) => {
+        seen.add(call.id);
+        unanswered.set(call.id, `messages[${i}].tool_calls[${j}]`);
+      });
+    } else if (message.role === 'tool') {
+      if (!seen.has(message.tool_call_id)) {
+        throw invalidRequest(
+          `'messages[${i}]' answers tool call '${message.tool_call_id}', ` +
+            'but no earlier assistant message has a tool call with that id.',
+          `messages[${i}].tool_call_id`,
+        );
+      }
+      unanswered.delete(message.tool_call_id);
+    }
+  });
+  for (const [id, param] of unanswered) {
+    throw invalidRequest(
+      `Assistant tool call '${id}' (${param}) has no tool message answering it; ` +
+        `send a {role:'tool', tool_call_id:'${id}'} message after it.`,
+      param,
+    );
+  }
 }
 
 function parseMessage(message: unknown, param: string): ChatMessage {
@@ -122,16 +155,7 @@ function parseUserMessage(record: JsonObject, param: string): ChatUserMessage {
   if (typeof content === 'string') return { role: 'user', content: [{ type: 'text', text: content }] };
   const parts = requireArray(content, contentParam, 'a string or an array of content parts');
   if (parts.length === 0) throw invalidRequest(`Invalid '${contentParam}': empty array.`, contentParam);
-  return {
-    role: 'user',
-    content: parts.map((part, j): ChatTextPart | ChatImagePart => {
-      const partParam = `${contentParam}[${j}]`;
-      const record = requireObject(part, partParam);
-      if (record.type === 'text') return parseTextPart(record, partParam);
-      if (record.type === 'image_url') return parseImagePart(record, partParam);
-      throw unsupportedPart(record.type, partParam, 'text, image_url');
-    }),
-  };
+  return { role: 'user', content: readParts(parts, contentParam, USER_PARTS) };
 }
 
 function parseAssistantMessage(record: JsonObject, param: string): ChatAssistantMessage {
@@ -142,19 +166,13 @@ function parseAssistantMessage(record: JsonObject, param: string): ChatAssistant
     );
   }
   const contentParam = `${param}.content`;
-  const content: Array<ChatTextPart | ChatRefusalPart> = [];
   const raw = record.content;
+  const content: ChatAssistantMessage['content'] = [];
   if (typeof raw === 'string') {
     if (raw !== '') content.push({ type: 'text', text: raw });
   } else if (present(raw)) {
-    requireArray(raw, contentParam, 'a string, null or an array of content parts').forEach((part, j) => {
-      const partParam = `${contentParam}[${j}]`;
-      const partRecord = requireObject(part, partParam);
-      if (partRecord.type === 'text') content.push(parseTextPart(partRecord, partParam));
-      else if (partRecord.type === 'refusal') {
-        content.push({ type: 'refusal', refusal: requireString(partRecord.refusal, `${partParam}.refusal`) });
-      } else throw unsupportedPart(partRecord.type, partParam, 'text, refusal');
-    });
+    const parts = requireArray(raw, contentParam, 'a string, null or an array of content parts');
+    content.push(...readParts(parts, contentParam, ASSISTANT_PARTS));
   }
   const refusal = optional(record.refusal, `${param}.refusal`, isString, 'a string');
   if (refusal) content.push({ type: 'refusal', refusal });
@@ -201,17 +219,16 @@ function parseToolMessage(record: JsonObject, param: string): ChatToolMessage {
 /** System, developer and tool messages: a string or text parts only. */
 function parseTextContent(content: unknown, param: string): ChatTextPart[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
-  return requireArray(content, param, 'a string or an array of text parts').map((part, j) => {
-    const partParam = `${param}[${j}]`;
-    const record = requireObject(part, partParam);
-    if (record.type !== 'text') throw unsupportedPart(record.type, partParam, 'text');
-    return parseTextPart(record, partParam);
-  });
+  return readParts(requireArray(content, param, 'a string or an array of text parts'), param, TEXT_PARTS);
 }
 
 function parseTextPart(record: JsonObject, param: string): ChatTextPart {
-  return { type: 'text', text: requireString(record.text, `${param}.text`) };
+  return { type: 'text', text: readText(record, param) };
 }
+
+const TEXT_PARTS: PartReaders<ChatTextPart> = { text: parseTextPart };
+const USER_PARTS: PartReaders<ChatUserMessage['content'][number]> = { text: parseTextPart, image_url: parseImagePart };
+const ASSISTANT_PARTS: PartReaders<ChatAssistantMessage['content'][number]> = { text: parseTextPart, refusal: readRefusalPart };
 
 function parseImagePart(record: JsonObject, param: string): ChatImagePart {
   const image = record.image_url;
@@ -225,11 +242,6 @@ function parseImagePart(record: JsonObject, param: string): ChatImagePart {
   const url = checkImageUrl(image.url, `${param}.image_url.url`);
   const detail = optional(image.detail, `${param}.image_url.detail`, isString, 'a string');
   return { type: 'image_url', image_url: detail === undefined ? { url } : { url, detail } };
-}
-
-function checkImageUrl(url: string, param: string): string {
-  if (/^https?:\/\/\S+$/i.test(url) || /^data:[^,]*,/i.test(url)) return url;
-  throw invalidRequest(`Invalid image URL in '${param}': expected an http(s) URL or a data: URL.`, param, 'invalid_image_url');
 }
 
 // ---------------------------------------------------------------- tools and options

@@ -3,7 +3,7 @@
  * `param` names the field. `null` counts as "not sent" for optional fields, as the OpenAI API treats it.
  */
 import { invalidRequest } from '../errors/api-error.js';
-import { describeValue, isRecord, jsonTypeOf, type JsonObject } from './json.js';
+import { isRecord, jsonTypeOf, type JsonObject } from './json.js';
 
 export function present(value: unknown): boolean {
   return value !== undefined && value !== null;
@@ -51,13 +51,6 @@ export function requireNonEmptyString(value: unknown, param: string): string {
   const text = requireString(value, param);
   if (text === '') throw invalidRequest(`Invalid '${param}': must not be empty.`, param);
   return text;
-}
-
-export function unsupportedPart(type: unknown, param: string, supported: string) {
-  return invalidRequest(
-    `Unsupported content part type ${describeValue(type)} in '${param}'. Supported here: ${supported}.`,
-    `${param}.type`,
-  );
 }
 
 export interface JsonSchemaSpec {

@@ -120,10 +120,34 @@ export interface FunctionCallItem {
   arguments: string;
 }
 
+/** What a tool output may hold instead of a plain string (the Codex CLI sends input_text lists). */
+export type ToolOutputPart = InputTextPart | InputImagePart;
+
 export interface FunctionCallOutputItem {
   type: 'function_call_output';
   call_id: string;
-  output: string;
+  output: string | ToolOutputPart[];
+}
+
+export interface CustomToolCallItem {
+  type: 'custom_tool_call';
+  call_id: string;
+  name: string;
+  /** Free-form text, not JSON: custom tools take raw input. */
+  input: string;
+}
+
+export interface CustomToolCallOutputItem {
+  type: 'custom_tool_call_output';
+  call_id: string;
+  output: string | ToolOutputPart[];
+}
+
+/** An earlier turn's reasoning, replayed by clients that keep `reasoning.encrypted_content`. */
+export interface ReasoningItem {
+  type: 'reasoning';
+  summary: unknown[];
+  encrypted_content?: string;
 }
 
 /** Responses-lite: the tool list travels as the first input item instead of top-level `tools`. */
@@ -133,9 +157,17 @@ export interface AdditionalToolsItem {
   tools: ResponsesTool[];
 }
 
-/** Any other item a /v1/responses client sends (reasoning, custom tool calls…), forwarded as-is. */
-export interface OtherInputItem {
-  type: string;
+/** Item kinds the backend takes without checks (server-side tool history, newer CLI variants), forwarded as-is. */
+export interface PassthroughItem {
+  type:
+    | 'additional_tools'
+    | 'web_search_call'
+    | 'local_shell_call'
+    | 'image_generation_call'
+    | 'tool_search_call'
+    | 'tool_search_output'
+    | 'compaction'
+    | 'agent_message';
   [key: string]: unknown;
 }
 
@@ -143,8 +175,11 @@ export type ResponsesInputItem =
   | MessageItem
   | FunctionCallItem
   | FunctionCallOutputItem
+  | CustomToolCallItem
+  | CustomToolCallOutputItem
+  | ReasoningItem
   | AdditionalToolsItem
-  | OtherInputItem;
+  | PassthroughItem;
 
 export interface FunctionTool {
   type: 'function';

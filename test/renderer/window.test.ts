@@ -6,6 +6,7 @@
  *
  * The tests share one page and run in order: the Cursor tests need the tunnel the tunnel test turns on.
  */
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,8 +74,10 @@ let page: Page;
 const host = new FakeDesktopHost();
 const tunnel = new FakeTunnelProvider();
 const pageProblems: string[] = [];
+const CHROMIUM = '/usr/bin/chromium';
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`The window tests drive Debian's Chromium at ${CHROMIUM}: install it with \`apt-get install chromium\`.`);
   dir = await mkdtemp(path.join(os.tmpdir(), 'bridge-window-'));
   binDir = path.join(dir, 'bin');
   rendererDir = path.join(dir, 'renderer');
@@ -83,7 +86,7 @@ beforeAll(async () => {
   [harness, context] = await Promise.all([
     startHarness(),
     chromium.launchPersistentContext(path.join(dir, 'profile'), {
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 900 },
