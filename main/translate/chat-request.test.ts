@@ -337,6 +337,9 @@ describe('chatToResponsesRequest: validation', () => {
     ['user text part without text', { messages: [{ role: 'user', content: [{ type: 'text' }] }] }, 'messages[0].content[0].text'],
     ['image part bad shape', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { href: 'x' } }] }] }, 'messages[0].content[0].image_url'],
     ['image url not http/data (string)', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: 'file:///etc/passwd' }] }] }, 'messages[0].content[0].image_url'],
+    ['image data URL without an image MIME type', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: 'data:text/plain;base64,aGk=' }] }] }, 'messages[0].content[0].image_url'],
+    ['image data URL not base64', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png,raw' } }] }] }, 'messages[0].content[0].image_url.url'],
+    ['image http URL that does not parse', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: 'http://[' }] }] }, 'messages[0].content[0].image_url'],
     ['image url not http/data (object)', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'ftp://x' } }] }] }, 'messages[0].content[0].image_url.url'],
     ['image detail not a string', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png', detail: 1 } }] }] }, 'messages[0].content[0].image_url.detail'],
     ['system image part', { messages: [{ role: 'system', content: [{ type: 'image_url', image_url: 'https://x/y.png' }] }] }, 'messages[0].content[0].type'],
@@ -350,6 +353,9 @@ describe('chatToResponsesRequest: validation', () => {
     ['tool call without arguments', { messages: [{ role: 'assistant', tool_calls: [{ id: 'c', function: { name: 'f' } }] }] }, 'messages[0].tool_calls[0].function.arguments'],
     ['tool call arguments number', { messages: [{ role: 'assistant', tool_calls: [{ id: 'c', function: { name: 'f', arguments: 1 } }] }] }, 'messages[0].tool_calls[0].function.arguments'],
     ['tool message without tool_call_id', { messages: [{ role: 'tool', content: 'x' }] }, 'messages[0].tool_call_id'],
+    ['tool call never answered', { messages: [{ role: 'user', content: 'x' }, { role: 'assistant', tool_calls: [{ id: 'c', function: { name: 'f', arguments: '{}' } }] }] }, 'messages[1].tool_calls[0]'],
+    ['second tool call never answered', { messages: [{ role: 'assistant', tool_calls: [{ id: 'a', function: { name: 'f', arguments: '{}' } }, { id: 'b', function: { name: 'f', arguments: '{}' } }] }, { role: 'tool', tool_call_id: 'a', content: 'x' }] }, 'messages[0].tool_calls[1]'],
+    ['tool message before its call', { messages: [{ role: 'tool', tool_call_id: 'c', content: 'x' }, { role: 'assistant', tool_calls: [{ id: 'c', function: { name: 'f', arguments: '{}' } }] }] }, 'messages[0].tool_call_id'],
     ['tool message with an unknown call id', { messages: [{ role: 'user', content: 'x' }, { role: 'tool', tool_call_id: 'nope', content: 'x' }] }, 'messages[1].tool_call_id'],
     ['tool message image part', { messages: [{ role: 'assistant', tool_calls: [{ id: 'c', function: { name: 'f', arguments: '{}' } }] }, { role: 'tool', tool_call_id: 'c', content: [{ type: 'image_url', image_url: 'https://x/y.png' }] }] }, 'messages[1].content[0].type'],
     ['tools not an array', { messages: ok, tools: { type: 'function' } }, 'tools'],
@@ -398,6 +404,17 @@ describe('chatToResponsesRequest: validation', () => {
     expect(() => translate({ messages: ok, n: 3 })).toThrow(/n > 1 is not supported/);
     expect(() => translate({ messages: ok, reasoning_effort: 'ultra' })).toThrow(
       "Reasoning effort 'ultra' is not supported by model 'bridge-classic'. Supported values: low, medium, high, xhigh.",
+    );
+  });
+
+  it('says which tool call lacks an answer and how to send one', () => {
+    const messages = [
+      { role: 'user', content: 'weather?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+    ];
+    expect(() => translate({ messages, tools: [weather] })).toThrow(
+      "Assistant tool call 'call_1' (messages[1].tool_calls[0]) has no tool message answering it; " +
+        "send a {role:'tool', tool_call_id:'call_1'} message after it.",
     );
   });
 

@@ -2,7 +2,7 @@
  * A client's Responses request (/v1/responses, or Cursor's agent mode posting the same shape to
  * /v1/chat/completions) → what the Codex backend accepts. Only the fields below are forwarded, so every
  * parameter the backend rejects (max_output_tokens, temperature, truncation, user, metadata…) is dropped.
- * Item ids are stripped: with store:false the backend has nothing to look them up against (spec §4.3).
+ * The `input` items are checked in responses-input.ts.
  */
 import { invalidRequest } from '../errors/api-error.js';
 import { parseFunctionDefinition } from './chat-validate.js';
@@ -19,12 +19,11 @@ import {
   parseFormatType,
   parseJsonSchemaSpec,
 } from './fields.js';
-import { describeValue, isRecord, jsonTypeOf, type JsonObject } from './json.js';
+import { isRecord, jsonTypeOf } from './json.js';
 import type { ModelTarget } from './model-target.js';
+import { parseInput } from './responses-input.js';
 import { flatFunctionTool } from './tools.js';
 import type {
-  MessageContentPart,
-  ResponsesInputItem,
   ResponsesRequest,
   ResponsesText,
   ResponsesTextFormat,
@@ -61,62 +60,6 @@ export function normalizeResponsesRequest(body: unknown, target: ModelTarget, op
   const text = parseText(record.text);
   if (text !== undefined) draft.text = text;
   return finalizeRequest(draft, target, opts);
-}
-
-function parseInput(value: unknown): Array<ResponsesInputItem | Instruction> {
-  if (typeof value === 'string') return [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: value }] }];
-  return requireArray(value, 'input', 'a string or an array of items').map((item, i) => parseItem(item, `input[${i}]`));
-}
-
-function parseItem(value: unknown, param: string): ResponsesInputItem | Instruction {
-  const { id: _id, ...item } = requireObject(value, param);
-  // `{role, content}` without a type is the Responses API's shorthand for a message.
-  const type = item.type ?? (present(item.role) ? 'message' : undefined);
-  if (type === 'item_reference') {
-    throw invalidRequest(
-      `'${param}' is an item reference, which the Codex backend cannot resolve (it stores nothing); send the full item.`,
-      param,
-    );
-  }
-  if (type === 'message') return parseMessageItem(item, param);
-  if (!isString(type)) throw invalidRequest(`Missing or invalid '${param}.type'.`, `${param}.type`);
-  return { ...item, type };
-}
-
-function parseMessageItem(item: JsonObject, param: string): ResponsesInputItem | Instruction {
-  const role = item.role;
-  const contentParam = `${param}.content`;
-  if (role === 'system') return new Instruction(textsOf(item.content, contentParam));
-  if (role !== 'user' && role !== 'assistant' && role !== 'developer') {
-    throw invalidRequest(
-      `Invalid value for '${param}.role': ${describeValue(role)}. Supported roles: system, developer, user, assistant.`,
-      `${param}.role`,
-    );
-  }
-  const content = item.content;
-  if (typeof content === 'string') {
-    const part: MessageContentPart =
-      role === 'assistant' ? { type: 'output_text', text: content } : { type: 'input_text', text: content };
-    return { ...item, type: 'message', role, content: [part] };
-  }
-  requireArray(content, contentParam, 'a string or an array of content parts');
-  return { ...item, type: 'message' };
-}
-
-/** The texts of a system message, which becomes instructions or a developer item. */
-function textsOf(content: unknown, param: string): string[] {
-  if (typeof content === 'string') return [content];
-  return requireArray(content, param, 'a string or an array of text parts').map((part, j) => {
-    const partParam = `${param}[${j}]`;
-    const record = requireObject(part, partParam);
-    if (record.type !== 'input_text' && record.type !== 'text') {
-      throw invalidRequest(
-        `A system message may only contain text; '${partParam}' is ${describeValue(record.type)}.`,
-        `${partParam}.type`,
-      );
-    }
-    return requireString(record.text, `${partParam}.text`);
-  });
 }
 
 function parseTools(value: unknown): ResponsesTool[] {
