@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Two cores: more workers only adds contention for the loopback servers the tests start.
     maxWorkers: 2,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
