@@ -23,18 +23,5 @@ export async function compileChildren(outDir: string): Promise<string> {
   // package.json: ESM mode, and the bridge reads its own name and version from it. node_modules: the dependencies.
   await copyFile(path.join(repoRoot, 'package.json'), path.join(outDir, 'package.json'));
   await symlink(path.join(repoRoot, 'node_modules'), path.join(outDir, 'node_modules'), 'junction');
-  const { readFile, writeFile } = await import('node:fs/promises');
-  const PATCHES: Record<string, [string, string, string]> = {
-    conn: ['main/upstream/sse-events.js', 'for await (const chunk of body)', "for await (const chunk of ('iterator' in body ? body.iterator({ destroyOnReturn: false }) : body))"],
-    auth: ['main/auth/auth-file.js', 'current = stampOf(await stat(this.authPath, { bigint: true }));', "if (this.cached && Date.now() - (this.at ?? 0) < 1000) return this.cached; this.at = Date.now(); current = stampOf(await stat(this.authPath, { bigint: true }));"],
-    settings: ['main/settings/settings-store.js', 'const stat = fs.statSync(file);', 'if (cached && Date.now() - (globalThis.__st ?? 0) < 1000) return cached.settings; globalThis.__st = Date.now(); const stat = fs.statSync(file);'],
-  };
-  for (const name of (process.env.PATCH ?? '').split(',').filter(Boolean)) {
-    const [file, from, to] = PATCHES[name]!;
-    const f = path.join(outDir, file);
-    const src = await readFile(f, 'utf8');
-    if (!src.includes(from)) throw new Error('patch failed ' + name);
-    await writeFile(f, src.replace(from, to));
-  }
   return path.join(outDir, 'bench');
 }

@@ -37,6 +37,9 @@ const PHASES: [string, (ctx: BenchContext) => Promise<Figure[]>][] = [
   ['memory-after-bursts', residentAfterBursts],
 ];
 
+/** A bad command line: the message is all the user needs. */
+class UsageError extends Error {}
+
 interface Options {
   profile?: string;
   only?: Set<string>;
@@ -46,15 +49,20 @@ interface Options {
 const DEFAULT_PROFILE_DIR = path.join(os.tmpdir(), 'bridge-bench-profiles');
 
 function parseOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    // A bare --profile means the default folder (parseArgs wants a value for string options).
-    args: argv.map((arg) => (arg === '--profile' ? `--profile=${DEFAULT_PROFILE_DIR}` : arg)),
-    options: { profile: { type: 'string' }, only: { type: 'string' }, 'bridge-flags': { type: 'string' } },
-    strict: true,
-  });
+  let values: { profile?: string; only?: string; 'bridge-flags'?: string };
+  try {
+    ({ values } = parseArgs({
+      // A bare --profile means the default folder (parseArgs wants a value for string options).
+      args: argv.map((arg) => (arg === '--profile' ? `--profile=${DEFAULT_PROFILE_DIR}` : arg)),
+      options: { profile: { type: 'string' }, only: { type: 'string' }, 'bridge-flags': { type: 'string' } },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   const only = values.only?.split(',').map((name) => name.trim());
   const unknown = only?.filter((name) => !PHASES.some(([phase]) => phase === name)) ?? [];
-  if (unknown.length > 0) throw new Error(`unknown phase ${unknown.join(', ')}; phases: ${PHASES.map(([name]) => name).join(', ')}`);
+  if (unknown.length > 0) throw new UsageError(`unknown phase ${unknown.join(', ')}; phases: ${PHASES.map(([name]) => name).join(', ')}`);
   return {
     ...(values.profile !== undefined && { profile: path.resolve(values.profile) }),
     ...(only && { only: new Set(only) }),
@@ -104,4 +112,8 @@ async function main(): Promise<number> {
   return summary.allMet ? 0 : 1;
 }
 
-process.exitCode = await main();
+process.exitCode = await main().catch((error: unknown) => {
+  const text = error instanceof UsageError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`bench: could not run — ${text}\n`);
+  return 1;
+});
