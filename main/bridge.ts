@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAuthManager, type AuthManager } from './auth/auth-manager.js';
 import type { BridgeConfig } from './config/bridge-config.js';
 import { catalogPath, parseCatalog } from './models/catalog.js';
-import { createModelRegistry, type ModelRegistry } from './models/registry.js';
+import { createModelRegistry, NO_OVERRIDES, type ModelRegistry } from './models/registry.js';
 import { createBridgeServer, type BridgeServer } from './server/bridge-server.js';
 import { LOOPBACK_HOSTS, type GuardPolicy } from './server/guard.js';
 import { redactForLog } from './server/redact.js';
@@ -81,7 +81,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   let planType: string | undefined;
   const models = createModelRegistry({
     fetchCatalog: async () => parseCatalog(await upstream.getJson(catalogPath(config.clientVersion))),
-    overrides: () => currentSettings().modelOverrides ?? {},
+    overrides: () => currentSettings().modelOverrides ?? NO_OVERRIDES,
     planType: () => planType,
   });
   void auth.describe().then((status) => {

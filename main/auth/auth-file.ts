@@ -39,20 +39,36 @@ type Classified =
   | { kind: 'api-key-only' }
   | { kind: 'unreadable'; reason: string };
 
-/** Reads auth.json, parsing it again only when its stat changed since the last call. */
+/** Reads auth.json, parsing it again only when its stat changed since the last look. */
 export class AuthFileReader {
   private cached: AuthSnapshot | undefined;
+  private checkedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(readonly authPath: string) {}
+  constructor(
+    readonly authPath: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  async read(): Promise<AuthSnapshot> {
+  /**
+   * `maxAgeMs`: how old the last look at the file may be. Requests accept a second (a stat per request is measurable
+   * CPU); a refresh passes 0, since it must see tokens another process rotated a moment ago.
+   */
+  /** The file was just rewritten by us: the next read must look at it. */
+  invalidate(): void {
+    this.checkedAt = Number.NEGATIVE_INFINITY;
+  }
+
+  async read(maxAgeMs = 0): Promise<AuthSnapshot> {
+    if (this.cached && this.now() - this.checkedAt < maxAgeMs) return this.cached;
     let current: string;
     try {
       current = stampOf(await stat(this.authPath, { bigint: true }));
     } catch (error) {
+      this.cached = undefined;
       return snapshotOfError(error);
     }
     if (this.cached?.stamp !== current) this.cached = await readAuthFile(this.authPath);
+    this.checkedAt = this.now();
     return this.cached;
   }
 }

@@ -29,6 +29,8 @@ export interface AuthManagerOptions {
   now?: () => number;
   /** Refresh proactively when the access token expires within this many seconds. */
   refreshWindowSec?: number;
+  /** How often a request may look at auth.json for changes (default 1 s); 0 looks every time. */
+  fileCheckIntervalMs?: number;
 }
 
 export type AuthState = 'ok' | 'missing' | 'api-key-only' | 'unreadable' | 'refresh-failed';
@@ -65,14 +67,16 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
   const clock = options.now ?? Date.now;
   const windowMs = (options.refreshWindowSec ?? DEFAULT_REFRESH_WINDOW_SEC) * 1000;
   const reader = new AuthFileReader(authPath);
+  /** How stale a request's view of auth.json may be; a 401 or a refresh always looks again. */
+  const requestReadMaxAgeMs = options.fileCheckIntervalMs ?? 1_000;
 
   let inFlight: Promise<AuthFile> | undefined;
   /** A rejected refresh token stays rejected until auth.json changes, so remember it per file version. */
   let permanentFailure: { stamp: string; error: ApiError } | undefined;
   let transientFailure: { error: ApiError; retryAfter: number } | undefined;
 
-  async function loadLogin(): Promise<{ stamp: string; file: AuthFile }> {
-    const snapshot = await reader.read();
+  async function loadLogin(maxAgeMs = 0): Promise<{ stamp: string; file: AuthFile }> {
+    const snapshot = await reader.read(maxAgeMs);
     if (snapshot.kind !== 'chatgpt') throw loginProblem(snapshot, authPath);
     return snapshot;
   }
@@ -115,6 +119,7 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
     const updated = withRefreshedTokens(file, refreshed, new Date(clock()).toISOString());
     try {
       await writeAuthFileAtomic(authPath, updated.raw);
+      reader.invalidate();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
       // The old refresh token is spent by now, so the user has to log in again either way.
@@ -129,7 +134,7 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
 
   return {
     async getCredentials() {
-      const { stamp, file } = await loadLogin();
+      const { stamp, file } = await loadLogin(requestReadMaxAgeMs);
       if (!needsProactiveRefresh(file)) return credentialsOf(file);
       const usable = stillValid(file);
       const knownToFail = permanentFailure?.stamp === stamp || clock() < (transientFailure?.retryAfter ?? 0);
@@ -204,9 +209,15 @@ function accountFacts(file: AuthFile): Partial<AuthStatus> {
   };
 }
 
+/** Per file version: the reader hands out the same AuthFile until auth.json changes, so the JWT is decoded once. */
+const expiryByFile = new WeakMap<AuthFile, number | undefined>();
+
 function accessTokenExpiry(file: AuthFile): number | undefined {
+  if (expiryByFile.has(file)) return expiryByFile.get(file);
   const exp = decodeJwtClaims(file.tokens.accessToken)?.exp;
-  return exp === undefined ? undefined : exp * 1000;
+  const expiresAt = exp === undefined ? undefined : exp * 1000;
+  expiryByFile.set(file, expiresAt);
+  return expiresAt;
 }
 
 /**

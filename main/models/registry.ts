@@ -45,6 +45,9 @@ export interface ModelRegistryOptions {
   planType?: () => string | undefined;
 }
 
+/** One shared empty value, so "no overrides" keeps hitting the memo below. */
+export const NO_OVERRIDES: AliasOverrides = Object.freeze({});
+
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -87,15 +90,18 @@ export function createModelRegistry(opts: ModelRegistryOptions): ModelRegistry {
     return inFlight;
   }
 
+  // Resolution runs on every request; it only changes with the catalog, the plan or the user's overrides.
+  let memo: { catalog: readonly CatalogModel[]; plan: string | undefined; overrides: AliasOverrides; resolved: AliasResolution[] } | undefined;
+
   async function current(): Promise<AliasResolution[]> {
     await load(false);
     const catalog = good?.models ?? DEFAULT_CATALOG;
-    return resolveAliases({
-      catalog,
-      roles: resolveRoles(catalog, opts.planType?.()),
-      source: good !== undefined ? 'catalog' : 'default',
-      overrides: opts.overrides?.() ?? {},
-    });
+    const plan = opts.planType?.();
+    const overrides = opts.overrides?.() ?? NO_OVERRIDES;
+    if (memo?.catalog === catalog && memo.plan === plan && memo.overrides === overrides) return memo.resolved;
+    const resolved = resolveAliases({ catalog, roles: resolveRoles(catalog, plan), source: good !== undefined ? 'catalog' : 'default', overrides });
+    memo = { catalog, plan, overrides, resolved };
+    return resolved;
   }
 
   function catalogStatus(): CatalogStatus {

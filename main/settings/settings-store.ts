@@ -24,6 +24,7 @@ export interface SettingsStore {
 }
 
 export const SETTINGS_FILE = 'settings.json';
+const CHECK_INTERVAL_MS = 1_000;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -47,38 +48,55 @@ export function createSettingsStore(home: string): SettingsStore {
   const file = path.join(home, SETTINGS_FILE);
   const where = `Settings file ${file}`;
 
-  // read() runs on every request (guard, overrides, options), so the parsed file is kept until it changes on disk.
-  let cached: { stamp: string; settings: BridgeSettings } | undefined;
+  // read() runs several times per request (guard, overrides, options): the parsed file is kept until it changes on
+  // disk, and the disk is looked at no more than once a second. update() refreshes the cache itself.
+  let cached: { stamp: string; settings: BridgeSettings; checkedAt: number } | undefined;
 
   function read(): BridgeSettings {
-    let text: string;
-    let stamp: string;
+    const now = Date.now();
+    if (cached && now - cached.checkedAt < CHECK_INTERVAL_MS) return cached.settings;
+    let stat: fs.Stats | undefined;
     try {
-      const stat = fs.statSync(file);
-      stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-      if (cached?.stamp === stamp) return cached.settings;
-      text = fs.readFileSync(file, 'utf8');
+      stat = fs.statSync(file, { throwIfNoEntry: false });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw new SettingsError(`${where} cannot be read: ${(error as Error).message}`);
     }
+    const stamp = stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}` : 'missing';
+    if (cached?.stamp === stamp) {
+      cached.checkedAt = now;
+      return cached.settings;
+    }
+    const settings = stat ? parse(readText()) : {};
+    cached = { stamp, settings, checkedAt: now };
+    return settings;
+  }
+
+  function readText(): string {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new SettingsError(`${where} cannot be read: ${(error as Error).message}`);
+    }
+  }
+
+  function parse(text: string): BridgeSettings {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
       throw new SettingsError(`${where} is not valid JSON: ${(error as Error).message}`);
     }
-    const settings = validateSettings(parsed, where);
-    cached = { stamp, settings };
-    return settings;
+    return validateSettings(parsed, where);
   }
 
   return {
     path: file,
     read,
     update(patch) {
+      cached = undefined; // merge with what is on disk now, not with a second-old copy
       const next = validateSettings(merge(read(), patch), 'Settings update');
       writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
+      cached = undefined;
       return next;
     },
   };

@@ -181,7 +181,9 @@ function streamRetryDelay(error: ApiError, policy: BackoffPolicy, retryNumber: n
 async function* checkedEvents(body: Dispatcher.ResponseData['body'], idleTimeoutMs: number): AsyncGenerator<ResponsesEvent> {
   let terminal = false;
   try {
-    for await (const event of parseSseEvents(body)) {
+    // Stopping at the terminal event must not destroy the body: the rest is drained below so the keep-alive
+    // connection returns to the pool instead of costing a new TCP connection per request.
+    for await (const event of parseSseEvents(body.iterator({ destroyOnReturn: false }))) {
       yield event;
       if (TERMINAL_EVENTS.has(event.type)) {
         terminal = true;

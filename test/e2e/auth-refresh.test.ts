@@ -31,6 +31,10 @@ describe('token refresh through the running bridge', () => {
     expect((await stat(h.authPath)).mode & 0o777).toBe(0o600);
     const upstreamAuth = h.fake.responsesRequests().at(-1)!.headers.authorization;
     expect(upstreamAuth).toBe(`Bearer ${after.tokens.access_token}`);
+    // The very next request already uses the new token (no stale cached view of auth.json).
+    await ask(h, 'again');
+    expect(h.fake.responsesRequests().at(-1)!.headers.authorization).toBe(`Bearer ${after.tokens.access_token}`);
+    expect(h.fake.tokens.refreshRequests).toHaveLength(1);
   });
 
   it('does not refresh a token valid for more than 5 minutes', async () => {
