@@ -132,7 +132,7 @@ describe('serve', () => {
     try {
       const result = await run(['-p', String(port)]);
       expect(result.code).toBe(1);
-      expect(result.err).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(result.err).toContain(`Port 127.0.0.1:${port} is already in use (another bridge?). Stop it, or pick another port with --port.`);
       expect(result.err).not.toMatch(/\n\s+at /);
     } finally {
       blocker.close();

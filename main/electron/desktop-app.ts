@@ -19,12 +19,15 @@ import type {
 import { forwardEvents, registerIpcHandlers } from './ipc.js';
 import { createLinuxAutostart, launchCommand } from './linux-autostart.js';
 import { isRendererUrl, rendererLocation } from './renderer-location.js';
-import { startFailureMessage } from './start-failure.js';
+import { listenFailureMessage } from '../server/listen-failure.js';
 import { PRODUCT_NAME, startTrayMenu, trayIconFile, type TrayMenu } from './tray.js';
 import { createWindowController, type WindowController } from './window.js';
 
 /** In-flight requests get this long to finish when the app quits. */
 const SHUTDOWN_GRACE_MS = 2_000;
+
+/** The app has no flags: its address comes from the environment. */
+const APP_REMEDIES = { otherPort: 'start the app with CODEX_BRIDGE_PORT set to another port', loopbackHost: 'unset CODEX_BRIDGE_HOST to use 127.0.0.1' };
 
 /** The Electron objects the app uses; main.ts passes the real ones, tests the fakes. */
 export interface ElectronParts<Menu> {
@@ -185,7 +188,7 @@ async function startBridgeOrAsk(dialog: DialogLike, env: NodeJS.ProcessEnv, repo
     try {
       return await startBridge({ config, onInternalError: report });
     } catch (error) {
-      if ((await ask(startFailureMessage(error, config), ['Retry', 'Quit'])) !== 0) return undefined;
+      if ((await ask(listenFailureMessage(error, config.host, config.port, APP_REMEDIES), ['Retry', 'Quit'])) !== 0) return undefined;
     }
   }
 }

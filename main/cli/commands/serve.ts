@@ -1,5 +1,6 @@
 import { startBridge, type Bridge } from '../../bridge.js';
 import { resolveConfig } from '../../config/bridge-config.js';
+import { listenFailureMessage } from '../../server/listen-failure.js';
 import { formatLogLine } from '../../server/request-log.js';
 import { runDoctorChecks } from '../../doctor/checks.js';
 import { openPublicTunnel, type PublicTunnel } from '../../public-tunnel.js';
@@ -40,7 +41,9 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
       onInternalError: (error) => ctx.stderr(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     });
   } catch (error) {
-    ctx.stderr(`codex-cursor-bridge: ${startFailure(error, config.host, config.port)}`);
+    ctx.stderr(
+      `codex-cursor-bridge: ${listenFailureMessage(error, config.host, config.port, { otherPort: 'pick another port with --port', loopbackHost: 'use --host 127.0.0.1' })}`,
+    );
     return 1;
   }
 
@@ -109,14 +112,6 @@ function tunnelLine(status: TunnelStatus): string {
   const why = status.error ? `: ${status.error}` : '';
   const hint = status.hint ? ` ${status.hint}` : '';
   return `tunnel (${status.provider}) ${status.state}${where}${why}${hint}`;
-}
-
-function startFailure(error: unknown, host: string, port: number): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return `port ${port} on ${host} is already in use (another bridge?). Stop it, or pick another port with --port.`;
-  if (code === 'EACCES') return `not allowed to listen on ${host}:${port}; pick a port above 1023 with --port.`;
-  if (code === 'EADDRNOTAVAIL') return `${host} is not an address of this machine; use --host 127.0.0.1.`;
-  return (error as Error).message;
 }
 
 function isLoopback(host: string): boolean {
