@@ -4,6 +4,7 @@ import { startBridge, type Bridge } from '../bridge.js';
 import { resolveConfig, type BridgeConfig } from '../config/bridge-config.js';
 import type { ProcessProbe } from '../cursor/cursor-process.js';
 import { createBridgeService, type BridgeService } from '../desktop/bridge-service.js';
+import { listenFailureMessage } from '../server/listen-failure.js';
 import type { TunnelProvider } from '../tunnel/tunnel-provider.js';
 import { createDesktopHost } from './desktop-host.js';
 import type {
@@ -19,7 +20,6 @@ import type {
 import { forwardEvents, registerIpcHandlers } from './ipc.js';
 import { createLinuxAutostart, launchCommand } from './linux-autostart.js';
 import { isRendererUrl, rendererLocation } from './renderer-location.js';
-import { listenFailureMessage } from '../server/listen-failure.js';
 import { PRODUCT_NAME, startTrayMenu, trayIconFile, type TrayMenu } from './tray.js';
 import { createWindowController, type WindowController } from './window.js';
 

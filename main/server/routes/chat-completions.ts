@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { invalidRequest } from '../../errors/api-error.js';
 import { ChatCompletionCollector } from '../../translate/chat-assemble.js';
 import { chatToResponsesRequest, isResponsesShaped } from '../../translate/chat-request.js';
 import { ChatStreamTranslator } from '../../translate/chat-stream.js';
@@ -18,10 +17,10 @@ export async function handleChatCompletions(ctx: RequestContext): Promise<void> 
   ctx.log.model = alias;
   const target = await ctx.services.models.resolve(alias);
   ctx.log.upstreamModel = target.slug;
-  if (body.stream !== undefined && typeof body.stream !== 'boolean') throw invalidRequest('`stream` must be a boolean.', 'stream');
 
   const promptCacheKey = conversationKey(ctx.req.headers, body, alias);
   // Cursor's agent mode posts Responses-shaped bodies here and still expects Chat Completions back.
+  // Validation (types of every field, `stream` included) happens in the translation.
   const upstreamBody = isResponsesShaped(body)
     ? normalizeResponsesRequest(body, target, { promptCacheKey })
     : chatToResponsesRequest(body, target, { promptCacheKey });
