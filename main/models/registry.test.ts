@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../errors/api-error.js';
-import { clampEffort } from './alias-target.js';
 import type { AliasOverrides } from './aliases.js';
 import { parseCatalog, type CatalogModel } from './catalog.js';
 import { createModelRegistry, type ModelRegistryOptions } from './registry.js';
@@ -129,13 +128,6 @@ describe('model registry on a catalog that cannot serve every alias as named', (
     expect(error.code).toBe('model_not_found');
     expect(error.message).toContain("Model 'bridge-pro-ultra' is not available right now");
     expect(error.message).toContain(CORE.join(', '));
-  });
-
-  it('clampEffort picks the deepest supported effort below, else the shallowest above', () => {
-    expect(clampEffort('xhigh', ['low', 'medium', 'high'])).toBe('high');
-    expect(clampEffort('minimal', ['low', 'high'])).toBe('low');
-    expect(clampEffort('medium', ['low', 'medium'])).toBe('medium');
-    expect(clampEffort('medium', [])).toBe('medium');
   });
 });
 

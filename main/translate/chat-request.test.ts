@@ -382,7 +382,7 @@ describe('chatToResponsesRequest: validation', () => {
     ['json_schema without schema', { messages: ok, response_format: { type: 'json_schema', json_schema: { name: 'a' } } }, 'response_format.json_schema.schema'],
     ['json_schema strict not a boolean', { messages: ok, response_format: { type: 'json_schema', json_schema: { name: 'a', schema: {}, strict: 1 } } }, 'response_format.json_schema.strict'],
     ['reasoning_effort not a string', { messages: ok, reasoning_effort: 3 }, 'reasoning_effort'],
-    ['reasoning_effort unsupported', { messages: ok, reasoning_effort: 'ultra' }, 'reasoning_effort'],
+    ['reasoning_effort not an effort', { messages: ok, reasoning_effort: 'turbo' }, 'reasoning_effort'],
     ['model not a string', { messages: ok, model: 5 }, 'model'],
   ];
 
@@ -400,11 +400,17 @@ describe('chatToResponsesRequest: validation', () => {
     expect(apiError.param).toBe(param);
   });
 
-  it('explains n > 1 and lists the supported efforts', () => {
+  it('explains n > 1 and lists the efforts when the value is no effort at all', () => {
     expect(() => translate({ messages: ok, n: 3 })).toThrow(/n > 1 is not supported/);
-    expect(() => translate({ messages: ok, reasoning_effort: 'ultra' })).toThrow(
-      "Reasoning effort 'ultra' is not supported by model 'bridge-classic'. Supported values: low, medium, high, xhigh.",
+    expect(() => translate({ messages: ok, reasoning_effort: 'turbo' })).toThrow(
+      "Unknown reasoning effort 'turbo'. Use one of: none, minimal, low, medium, high, xhigh, max, ultra (model 'bridge-classic' supports low, medium, high, xhigh).",
     );
+  });
+
+  it("moves an effort the model lacks to the nearest one it has (clients send 'minimal' for their lightest setting)", () => {
+    expect(translate({ messages: ok, reasoning_effort: 'minimal' }).reasoning.effort).toBe('low');
+    expect(translate({ messages: ok, reasoning_effort: 'none' }).reasoning.effort).toBe('low');
+    expect(translate({ messages: ok, reasoning_effort: 'ultra' }).reasoning.effort).toBe('xhigh');
   });
 
   it('says which tool call lacks an answer and how to send one', () => {

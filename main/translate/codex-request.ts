@@ -4,7 +4,7 @@
  * Codex backend insists on (store:false, stream:true, encrypted reasoning, §4.6).
  */
 import { invalidRequest } from '../errors/api-error.js';
-import type { ModelTarget } from './model-target.js';
+import { clampEffort, EFFORT_ORDER, type ModelTarget } from './model-target.js';
 import { additionalToolsItem } from './tools.js';
 import type {
   MessageItem,
@@ -38,13 +38,17 @@ export interface RequestOptions {
   promptCacheKey: string;
 }
 
-/** The client's effort if the target supports it, else the target's default; `param` names the field for errors. */
+/**
+ * The client's effort, moved to the nearest one the target supports (clients send 'minimal' or 'none' for their
+ * lightest setting, which current models lack); the target's default when none is sent. Only a value that is no
+ * effort at all is refused; `param` names the field for that error.
+ */
 export function resolveEffort(effort: string | undefined, target: ModelTarget, param: string): string {
   if (effort === undefined) return target.effort;
   if (target.efforts.includes(effort)) return effort;
-  const supported = target.efforts.length > 0 ? target.efforts.join(', ') : 'none';
+  if (EFFORT_ORDER.includes(effort)) return clampEffort(effort, target.efforts);
   throw invalidRequest(
-    `Reasoning effort '${effort}' is not supported by model '${target.alias}'. Supported values: ${supported}.`,
+    `Unknown reasoning effort '${effort}'. Use one of: ${EFFORT_ORDER.join(', ')} (model '${target.alias}' supports ${target.efforts.join(', ') || 'none'}).`,
     param,
     'unsupported_value',
   );

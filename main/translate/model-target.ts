@@ -16,3 +16,19 @@ export interface ModelTarget {
   /** e.g. ['text', 'image']. */
   inputModalities: string[];
 }
+
+/** Wire efforts from shallowest to deepest (spec §7); used to find the nearest supported one. */
+export const EFFORT_ORDER = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max', 'ultra'];
+
+/**
+ * `wanted` if the model supports it (or advertises no efforts), else the deepest supported effort below it,
+ * else the shallowest one above it.
+ */
+export function clampEffort(wanted: string, supported: readonly string[]): string {
+  if (supported.length === 0 || supported.includes(wanted)) return wanted;
+  const rank = EFFORT_ORDER.indexOf(wanted);
+  const ranked = supported.filter((effort) => EFFORT_ORDER.includes(effort));
+  const below = ranked.filter((effort) => EFFORT_ORDER.indexOf(effort) < rank);
+  const above = ranked.filter((effort) => EFFORT_ORDER.indexOf(effort) > rank);
+  return below.at(-1) ?? above[0] ?? supported[0] ?? wanted;
+}

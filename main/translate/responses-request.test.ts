@@ -184,7 +184,7 @@ describe('normalizeResponsesRequest', () => {
     ['wrapped function tool without name', { input: 'x', tools: [{ type: 'function', function: {} }] }, 'tools[0].function.name'],
     ['tool_choice unknown', { input: 'x', tool_choice: 'any' }, 'tool_choice'],
     ['reasoning not an object', { input: 'x', reasoning: 'high' }, 'reasoning'],
-    ['reasoning effort unsupported', { input: 'x', reasoning: { effort: 'max' } }, 'reasoning.effort'],
+    ['reasoning effort not an effort', { input: 'x', reasoning: { effort: 'turbo' } }, 'reasoning.effort'],
     ['text not an object', { input: 'x', text: 'json' }, 'text'],
     ['text format unknown', { input: 'x', text: { format: { type: 'xml' } } }, 'text.format.type'],
     ['json_schema without schema', { input: 'x', text: { format: { type: 'json_schema', name: 'n' } } }, 'text.format.schema'],
