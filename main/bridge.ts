@@ -12,6 +12,8 @@ import { loadOrCreateBridgeToken, rotateBridgeToken } from './settings/bridge-to
 import { createSettingsStore, type BridgeSettings, type SettingsStore } from './settings/settings-store.js';
 import { userAgent } from './upstream/codex-headers.js';
 import { createUpstreamClient, type UpstreamClient } from './upstream/upstream-client.js';
+import { usagePath, type UsageLimits } from './usage/usage-limits.js';
+import { createUsageTracker } from './usage/usage-tracker.js';
 import { BRIDGE_VERSION } from './version.js';
 
 export interface BridgeOptions {
@@ -41,6 +43,10 @@ export interface Bridge {
   readonly bridgeToken: string;
   /** Replaces the bridge token on disk and at once for every new request. */
   rotateToken(): Promise<string>;
+  /** The account's latest usage limits: from the last model answer, else asked of the backend; undefined while unknown. */
+  usage(): Promise<UsageLimits | undefined>;
+  /** Called when an answer brings limits that differ from the last ones; returns the unsubscribe. */
+  onLimitsChange(listener: (limits: UsageLimits) => void): () => void;
   /** Whether /v1/* currently requires the bridge token. */
   tokenRequired(): boolean;
   /** Extra host names to answer to (the tunnel's public host). */
@@ -88,6 +94,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     planType = status.plan;
   });
 
+  const limits = createUsageTracker({ fetchUsage: () => upstream.getJson(usagePath(config.upstreamBase)) });
   const log = new RequestLog();
   let extraHosts: string[] = [];
   let tokenForced = false;
@@ -102,6 +109,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       models,
       upstream,
       reasoningSummaries: () => currentSettings().reasoningSummaries === true,
+      observeLimits: limits.observe,
       ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
       ...(config.debug && options.onDebug
         ? { debug: (label: string, body: unknown) => options.onDebug?.(`[debug] ${label}: ${JSON.stringify(redactForLog(body))}`) }
@@ -139,6 +147,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       bridgeToken = await rotateBridgeToken(config.home);
       return bridgeToken;
     },
+    usage: limits.current,
+    onLimitsChange: limits.subscribe,
     tokenRequired,
     setExtraHosts(hosts) {
       extraHosts = hosts.map((host) => host.toLowerCase());

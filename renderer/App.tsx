@@ -19,7 +19,7 @@ export function App() {
       <Header snapshot={snapshot} />
       <div className="columns">
         <div className="column">
-          <LoginPanel login={snapshot.login} />
+          <LoginPanel login={snapshot.login} limits={snapshot.limits} />
           <ChecksPanel />
         </div>
         <div className="column">

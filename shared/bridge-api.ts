@@ -27,6 +27,27 @@ export interface TunnelView {
   hint?: string;
 }
 
+export interface LimitWindowView {
+  /** The Codex CLI's name for the window: `5h`, `daily`, `weekly`, `monthly`. */
+  label: string;
+  /** 0–100. */
+  usedPercent: number;
+  /** ISO time the window starts over. */
+  resetsAt?: string;
+}
+
+/** The account's Codex usage limits, as the last model answer (or the backend's usage page) reported them. */
+export interface LimitsView {
+  /** The short window (5 h on paid plans), then the long one (weekly). */
+  windows: LimitWindowView[];
+  /** Requests fail until a window resets or credits are bought. */
+  limitReached: boolean;
+  /** `12.34 credits`, `unlimited credits`; absent when the account has none. */
+  credits?: string;
+  /** ISO time these numbers were read. */
+  observedAt: string;
+}
+
 export interface BridgeSnapshot {
   version: string;
   /** http://127.0.0.1:7711/v1 */
@@ -36,6 +57,8 @@ export interface BridgeSnapshot {
   catalog: { state: 'live' | 'cached' | 'default'; models: number; lastError: string | null };
   tunnel: TunnelView;
   startAtLogin: boolean;
+  /** Absent until the backend has reported them (signed out, offline, no request yet and the usage page unreachable). */
+  limits?: LimitsView;
 }
 
 export interface AliasRow {

@@ -176,7 +176,20 @@ describe('doctor', () => {
     const result = await run(['doctor', '-p', String(await freePort())], { PATH: `${bin}${path.delimiter}${env.PATH}` });
     expect(result.out).toContain('All checks passed.');
     expect(result.out).toContain('Pro');
+    expect(result.out).toMatch(/ok\s+Usage limits: 5h window 10 % used, resets \d\d:\d\d.*; weekly window 5 % used/);
     expect(result.code).toBe(0);
+  });
+
+  it('fails on a reached usage limit and says when it resets', async () => {
+    fake.rateLimits.primaryUsedPercent = 100;
+    try {
+      const result = await run(['doctor', '-p', String(await freePort())]);
+      expect(result.code).toBe(1);
+      expect(result.out).toMatch(/FAIL\s+Usage limits: limit reached: 5h window 100 % used, resets \d\d:\d\d/);
+      expect(result.out).toMatch(/→ Requests fail until \d\d:\d\d.*; wait, or buy credits at https:\/\/chatgpt\.com\/codex\/settings\/usage\./);
+    } finally {
+      fake.rateLimits.primaryUsedPercent = 10;
+    }
   });
 
   it('fails with the fix for each problem: no codex CLI, no login', async () => {

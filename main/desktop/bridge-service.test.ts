@@ -60,6 +60,23 @@ describe('the window API on the running core', () => {
     expect((await service.recentLog()).length).toBe(2);
   });
 
+  it('shows the usage limits: from the usage page at first, then from each answer, pushed to an open window', async () => {
+    const { harness, service } = await setUp();
+    const first = await service.getSnapshot();
+    expect(first.limits).toMatchObject({ limitReached: false, windows: [{ label: '5h', usedPercent: 10 }, { label: 'weekly', usedPercent: 5 }] });
+    expect(Date.parse(first.limits!.windows[0]!.resetsAt!)).toBeGreaterThan(Date.now());
+    const usagePageCalls = () => harness.fake.requests.filter((request) => request.path === '/backend-api/wham/usage').length;
+    expect(usagePageCalls()).toBe(1);
+
+    const pushed: BridgeSnapshot[] = [];
+    service.onSnapshot((snapshot) => pushed.push(snapshot));
+    harness.fake.rateLimits.primaryUsedPercent = 42.5;
+    await harness.client.chat.completions.create({ model: 'bridge-mini', messages: [{ role: 'user', content: 'use some' }] });
+    await expect.poll(() => pushed.at(-1)?.limits?.windows[0]?.usedPercent).toBe(42.5);
+    expect((await service.getSnapshot()).limits?.windows[0]?.usedPercent).toBe(42.5);
+    expect(usagePageCalls()).toBe(1);
+  });
+
   it('copies through the host, rotates the token for new requests at once, toggles start at login', async () => {
     const { harness, service, host } = await setUp();
     const before = await service.getToken();

@@ -5,6 +5,7 @@ import type {
   BridgeSnapshot,
   CheckRow,
   CursorOutcome,
+  LimitsView,
   LogRow,
   TunnelView,
 } from '../../shared/bridge-api.js';
@@ -18,6 +19,8 @@ import { ALIAS_NAMES } from '../models/aliases.js';
 import { openPublicTunnel, type PublicTunnel } from '../public-tunnel.js';
 import type { TunnelStatus } from '../tunnel/tunnel-manager.js';
 import type { TunnelProvider } from '../tunnel/tunnel-provider.js';
+import { creditsText, labelledWindows } from '../usage/describe-limits.js';
+import type { UsageLimits } from '../usage/usage-limits.js';
 import { BRIDGE_VERSION } from '../version.js';
 
 /** What only the desktop shell can do (Electron's clipboard and login items); injected so the core stays plain Node. */
@@ -26,6 +29,9 @@ export interface DesktopHost {
   startAtLogin(): boolean;
   setStartAtLogin(enabled: boolean): boolean;
 }
+
+/** The window never waits longer than this for the backend's usage page; limits that come later are pushed. */
+const LIMITS_WAIT_MS = 1500;
 
 export interface BridgeServiceOptions {
   bridge: Bridge;
@@ -51,6 +57,8 @@ export function createBridgeService(options: BridgeServiceOptions): BridgeServic
   const snapshotListeners = new Set<(snapshot: BridgeSnapshot) => void>();
   let tunnel: PublicTunnel | undefined;
   let tunnelStatus: TunnelStatus | undefined;
+  // Limits change with nearly every answer; a window that is open shows the new ones without a reload.
+  const stopWatchingLimits = bridge.onLimitsChange(() => publishSnapshot());
 
   function tunnelView(): TunnelView {
     const status = tunnelStatus;
@@ -65,7 +73,7 @@ export function createBridgeService(options: BridgeServiceOptions): BridgeServic
   }
 
   async function snapshot(): Promise<BridgeSnapshot> {
-    const login = await bridge.auth.describe();
+    const [login, limits] = await Promise.all([bridge.auth.describe(), settleWithin(bridge.usage(), LIMITS_WAIT_MS)]);
     const catalog = bridge.models.catalogStatus();
     return {
       version: BRIDGE_VERSION,
@@ -82,6 +90,7 @@ export function createBridgeService(options: BridgeServiceOptions): BridgeServic
       catalog: { state: catalog.state, models: catalog.models, lastError: catalog.lastError },
       tunnel: tunnelView(),
       startAtLogin: host.startAtLogin(),
+      ...(limits ? { limits: limitsView(limits) } : {}),
     };
   }
 
@@ -184,9 +193,33 @@ export function createBridgeService(options: BridgeServiceOptions): BridgeServic
     },
     async close() {
       await stopTunnel();
+      stopWatchingLimits();
       snapshotListeners.clear();
     },
   };
+}
+
+function limitsView(limits: UsageLimits): LimitsView {
+  const credits = creditsText(limits);
+  return {
+    windows: labelledWindows(limits).map(({ label, window }) => ({
+      label,
+      usedPercent: window.usedPercent,
+      ...(window.resetsAt !== undefined ? { resetsAt: new Date(window.resetsAt).toISOString() } : {}),
+    })),
+    limitReached: limits.limitReached,
+    ...(credits ? { credits } : {}),
+    observedAt: new Date(limits.observedAt).toISOString(),
+  };
+}
+
+/** The promise's value, or undefined once `ms` have passed (the promise keeps running). */
+function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+    promise.then(resolve, () => resolve(undefined)).finally(() => clearTimeout(timer));
+  });
 }
 
 async function cursorOutcome(run: () => Promise<CursorWriteResult>, messages: Record<CursorWriteResult['status'], string>): Promise<CursorOutcome> {

@@ -5,9 +5,11 @@ import type { AuthManager } from '../auth/auth-manager.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
 import { catalogPath, parseCatalog } from '../models/catalog.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
+import { blockedUntil, describeLimits, resetTime } from '../usage/describe-limits.js';
+import { parseUsageBody, usagePath } from '../usage/usage-limits.js';
 
 export interface CheckResult {
-  id: 'node' | 'codex-cli' | 'auth-file' | 'plan' | 'token-expiry' | 'upstream' | 'port';
+  id: 'node' | 'codex-cli' | 'auth-file' | 'plan' | 'token-expiry' | 'upstream' | 'usage-limits' | 'port';
   title: string;
   ok: boolean;
   /** What was found. */
@@ -29,6 +31,8 @@ export interface DoctorDeps {
 }
 
 const MIN_NODE = [20, 19] as const;
+/** Where the Codex CLI sends users to see and extend their usage. */
+const USAGE_SETTINGS_URL = 'https://chatgpt.com/codex/settings/usage';
 
 /** The prerequisite checks `doctor` prints and the desktop window shows. Never throws. */
 export async function runDoctorChecks(deps: DoctorDeps): Promise<CheckResult[]> {
@@ -68,7 +72,8 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<CheckResult[]> 
       ...(refreshBroken ? { fix: 'Run `codex login` again.' } : {}),
     });
   }
-  results.push(await checkUpstream(deps, loggedIn));
+  const [upstream, limits] = await Promise.all([checkUpstream(deps, loggedIn), loggedIn ? checkUsageLimits(deps, now) : undefined]);
+  results.push(upstream, ...(limits ? [limits] : []));
   if (!deps.skipPort) results.push(await checkPort(deps.config.host, deps.config.port));
   return results;
 }
@@ -129,6 +134,26 @@ async function checkUpstream(deps: DoctorDeps, loggedIn: boolean): Promise<Check
       detail: `${deps.config.upstreamBase}: ${(error as Error).message}`,
       fix: 'Check your internet connection (and CODEX_BRIDGE_UPSTREAM if you set it); if it says 401, run `codex login` again.',
     };
+  }
+}
+
+/** Informational: fails only when the backend refuses requests until a window resets. */
+async function checkUsageLimits(deps: DoctorDeps, now: () => number): Promise<CheckResult> {
+  const title = 'Usage limits';
+  try {
+    const limits = parseUsageBody(await deps.upstream.getJson(usagePath(deps.config.upstreamBase)), now());
+    const detail = describeLimits(limits, now());
+    if (!limits.limitReached) return { id: 'usage-limits', title, ok: true, detail };
+    const until = blockedUntil(limits);
+    return {
+      id: 'usage-limits',
+      title,
+      ok: false,
+      detail: `limit reached: ${detail}`,
+      fix: `${until === undefined ? 'Wait for the limit to reset' : `Requests fail until ${resetTime(until, now())}; wait`}, or buy credits at ${USAGE_SETTINGS_URL}.`,
+    };
+  } catch (error) {
+    return { id: 'usage-limits', title, ok: true, detail: `not available: ${(error as Error).message}` };
   }
 }
 

@@ -196,6 +196,10 @@ describe('the desktop window against the real core', () => {
     expect(login).toContain('Signed in as dev@example.com');
     expect(login).toContain('Pro');
     expect(login).toContain('token valid until');
+    const limits = card('ChatGPT login').getByRole('group', { name: 'Usage limits' });
+    await pollText(limits).toMatch(/5h limit: 10 % used · resets .+Weekly limit: 5 % used · resets /);
+    const meters = await limits.locator('meter').all();
+    expect(await Promise.all(meters.map((meter) => meter.getAttribute('value')))).toEqual(['10', '5']);
   });
 
   it('masks the token, copies the real one to the clipboard, and rotates it after a confirm step', async () => {
