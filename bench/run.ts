@@ -5,7 +5,8 @@
  * Exit code 0 when every target is met.
  *   --profile       the bridge child writes a V8 CPU profile to DIR (open it in Chrome DevTools); a summary is printed
  *   --only          run only the named phases (see PHASES), e.g. --only=paced,open-streams
- *   --bridge-flags  extra node flags for the bridge child, to try runtime settings (e.g. --max-semi-space-size=2)
+ *   --bridge-flags  extra node flags for the bridge child, to try runtime settings (e.g. --max-semi-space-size=2); the
+ *                   flags of `npm run serve` are always applied first
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BenchContext } from './bench-context.js';
+import { serveNodeFlags } from './launch-flags.js';
 import { spawnChild } from './children.js';
 import { compileChildren } from './compile-children.js';
 import { efficiency } from './phases/efficiency.js';
@@ -90,7 +92,7 @@ async function main(): Promise<number> {
     const [bridge, floor] = await Promise.all([
       spawnChild<ServerReady>(path.join(compiled, 'serve-bridge.js'), {
         env: { ...upstream, BENCH_TOKEN_URL: fake.ready.tokenUrl, BENCH_AUTH_PATH: authPath, BENCH_HOME: path.join(dir, 'bridge-home') },
-        nodeFlags: [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), ...options.bridgeFlags],
+        nodeFlags: [...serveNodeFlags(), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), ...options.bridgeFlags],
       }),
       spawnChild<ServerReady>(path.join(compiled, 'serve-floor.js'), { env: upstream }),
     ]);
@@ -108,7 +110,8 @@ async function main(): Promise<number> {
   const summary = summaryLine(figures);
   const machine = `${os.availableParallelism()} cores, load average ${loadAtStart.toFixed(2)} at start → ${os.loadavg()[0]!.toFixed(2)} at end`;
   const wall = `${((performance.now() - started) / 1000).toFixed(0)} s`;
-  process.stdout.write(`\n${renderTable(figures)}\n\nmachine: ${machine}; wall time ${wall}\n${summary.text}\n`);
+  const launch = `bridge launched as by npm run serve: node ${[...serveNodeFlags(), ...options.bridgeFlags].join(' ')}`;
+  process.stdout.write(`\n${renderTable(figures)}\n\nmachine: ${machine}; wall time ${wall}\n${launch}\n${summary.text}\n`);
   return summary.allMet ? 0 : 1;
 }
 
