@@ -19,7 +19,7 @@ export interface CardInfo {
 /** The startup card: where the bridge listens, what each alias maps to, and what to paste into a client. */
 export function renderCard(info: CardInfo): string {
   const v1 = `${info.baseUrl}/v1`;
-  const lines = [`Codex Cursor Bridge ${info.version} — serving ${v1}`, `  login:   ${loginLine(info.auth)}`, `  catalog: ${catalogLine(info.catalog)}`, ''];
+  const lines = [`Codex Cursor Bridge ${info.version} — serving ${v1}`, `  login:   ${loginLine(info.auth)}`, `  catalog: ${catalogLine(info.catalog, info.auth.state === 'ok')}`, ''];
   const width = Math.max(...info.aliases.map((entry) => entry.alias.length));
   const slugWidth = Math.max(...info.aliases.map((entry) => entry.slug.length));
   lines.push(`  ${'alias'.padEnd(width)}   ${'upstream model'.padEnd(slugWidth)}  effort  tier`);
@@ -53,8 +53,10 @@ function loginLine(auth: AuthStatus): string {
   return `${who}${plan}${expiry}`;
 }
 
-function catalogLine(catalog: CatalogStatus): string {
+function catalogLine(catalog: CatalogStatus, loggedIn: boolean): string {
   if (catalog.state === 'live') return `live from the backend (${catalog.models} models)`;
-  if (catalog.state === 'cached') return `last good catalog (${catalog.models} models); latest fetch failed: ${catalog.lastError ?? 'unknown'}`;
-  return `built-in default table${catalog.lastError ? ` (backend catalog unavailable: ${catalog.lastError})` : ''}`;
+  // Without a login the fetch fails for the reason the login line already gives.
+  const why = loggedIn ? (catalog.lastError ?? 'unknown') : 'no usable login';
+  if (catalog.state === 'cached') return `last good catalog (${catalog.models} models); latest fetch failed: ${why}`;
+  return `built-in default table${catalog.lastError ? ` (backend catalog unavailable: ${why})` : ''}`;
 }
