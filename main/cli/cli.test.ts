@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBackend, type FakeBackend } from '../../test/support/fake-backend/server.js';
 import { runCli } from './index.js';
+import { freePort } from '../../test/support/free-port.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 let fake: FakeBackend;
@@ -45,14 +46,6 @@ function run(argv: string[], extraEnv: NodeJS.ProcessEnv = {}, stop: Promise<str
     out: out.join('\n'),
     err: err.join('\n'),
   }));
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('flags', () => {

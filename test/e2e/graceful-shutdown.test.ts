@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/index.js';
 import { startFakeBackend, type FakeBackend } from '../support/fake-backend/server.js';
+import { freePort } from '../support/free-port.js';
 
 let fake: FakeBackend;
 let dir: string;
@@ -19,14 +19,6 @@ afterAll(async () => {
   await fake.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('Ctrl-C while a stream is in flight', () => {
   it('stops accepting, lets the stream finish, then exits 0', async () => {

@@ -5,20 +5,13 @@ import { ChatStreamTranslator } from '../../translate/chat-stream.js';
 import { normalizeResponsesRequest } from '../../translate/responses-request.js';
 import { openUpstream, type RequestContext } from '../context.js';
 import type { ResponsesEvent } from '../../upstream/sse-events.js';
-import { conversationKey } from '../conversation-key.js';
-import { readJsonBody, sendJson } from '../http-io.js';
+import { sendJson } from '../http-io.js';
 import { relayStream } from '../relay.js';
-import { requireObject, requireModel } from './request-fields.js';
+import { readRoutedRequest } from './routed-request.js';
 
 /** POST /v1/chat/completions: Chat Completions in, Responses upstream, Chat Completions out. */
 export async function handleChatCompletions(ctx: RequestContext): Promise<void> {
-  const body = requireObject(await readJsonBody(ctx.req));
-  const alias = requireModel(body);
-  ctx.log.model = alias;
-  const target = await ctx.services.models.resolve(alias);
-  ctx.log.upstreamModel = target.slug;
-
-  const promptCacheKey = conversationKey(ctx.req.headers, body, alias);
+  const { body, alias, target, promptCacheKey } = await readRoutedRequest(ctx);
   // Cursor's agent mode posts Responses-shaped bodies here and still expects Chat Completions back.
   // Validation (types of every field, `stream` included) happens in the translation.
   const upstreamBody = isResponsesShaped(body)

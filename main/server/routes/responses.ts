@@ -2,19 +2,13 @@ import { ResponseCollector } from '../../translate/responses-assemble.js';
 import { normalizeResponsesRequest } from '../../translate/responses-request.js';
 import type { ResponsesEvent } from '../../upstream/sse-events.js';
 import { openUpstream, type RequestContext } from '../context.js';
-import { conversationKey } from '../conversation-key.js';
-import { readJsonBody, sendJson } from '../http-io.js';
+import { sendJson } from '../http-io.js';
 import { relayStream } from '../relay.js';
-import { requireModel, requireObject } from './request-fields.js';
+import { readRoutedRequest } from './routed-request.js';
 
 /** POST /v1/responses: the Responses API passed through, normalised to what the Codex backend accepts. */
 export async function handleResponses(ctx: RequestContext): Promise<void> {
-  const body = requireObject(await readJsonBody(ctx.req));
-  const alias = requireModel(body);
-  ctx.log.model = alias;
-  const target = await ctx.services.models.resolve(alias);
-  ctx.log.upstreamModel = target.slug;
-  const promptCacheKey = conversationKey(ctx.req.headers, body, alias);
+  const { body, alias, target, promptCacheKey } = await readRoutedRequest(ctx);
   const upstreamBody = normalizeResponsesRequest(body, target, { promptCacheKey });
   ctx.log.messages = Array.isArray(body.input) ? body.input.length : 1;
   ctx.log.tools = Array.isArray(body.tools) ? body.tools.length : 0;
