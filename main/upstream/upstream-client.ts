@@ -180,6 +180,9 @@ function streamRetryDelay(error: ApiError, policy: BackoffPolicy, retryNumber: n
 /** Relays events, turning a broken or truncated stream into an ApiError the server can report. */
 async function* checkedEvents(body: Dispatcher.ResponseData['body'], idleTimeoutMs: number): AsyncGenerator<ResponsesEvent> {
   let terminal = false;
+  // Once the iterator below has returned, nothing listens for the body's errors any more, yet the request's abort
+  // signal (client gone) can still fail it: an unheard 'error' event would crash the process.
+  body.on('error', ignoreLateError);
   try {
     // Stopping at the terminal event must not destroy the body: the rest is drained below so the keep-alive
     // connection returns to the pool instead of costing a new TCP connection per request.
@@ -207,6 +210,10 @@ async function* checkedEvents(body: Dispatcher.ResponseData['body'], idleTimeout
     type: 'upstream_error',
     code: 'stream_disconnected',
   });
+}
+
+function ignoreLateError(): void {
+  // Errors while iterating are handled where the iteration runs; this only catches the ones after it.
 }
 
 function idleTimeout(idleTimeoutMs: number): ApiError {
