@@ -144,3 +144,19 @@ describe('the window API on the running core', () => {
     expect((await again.getSnapshot()).tunnel.state).toBe('online');
   });
 });
+
+describe('tunnel switches in quick succession', () => {
+  it('never leaves a public tunnel without the token requirement or with a stale status', async () => {
+    const { harness, service, tunnelProvider } = await setUp();
+    await service.setTunnel(true);
+    // The tray checkbox can fire again before the previous switch finished.
+    const [, , last] = await Promise.all([service.setTunnel(false), service.setTunnel(true), service.setTunnel(true)]);
+    expect(last.state).toBe('online');
+    expect(harness.bridge.tokenRequired()).toBe(true);
+    expect((await service.getSnapshot()).tunnel).toMatchObject({ state: 'online', url: `${tunnelProvider.publicUrl}/v1` });
+    const viaTunnel = await fetch(`${tunnelProvider.localUrl}/v1/models`);
+    expect(viaTunnel.status).toBe(401);
+    const withToken = await fetch(`${tunnelProvider.localUrl}/v1/models`, { headers: { authorization: `Bearer ${harness.bridge.bridgeToken}` } });
+    expect(withToken.status).toBe(200);
+  });
+});

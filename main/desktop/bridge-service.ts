@@ -57,12 +57,22 @@ export function createBridgeService(options: BridgeServiceOptions): BridgeServic
   const snapshotListeners = new Set<(snapshot: BridgeSnapshot) => void>();
   let tunnel: PublicTunnel | undefined;
   let tunnelStatus: TunnelStatus | undefined;
+  /**
+   * Tunnel switches run one after another: a stop still winding down must not undo a start that came after it
+   * (it would drop the token requirement of a tunnel that is public again).
+   */
+  let tunnelSwitch: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(change: () => Promise<T>): Promise<T> => {
+    const next = tunnelSwitch.then(change, change);
+    tunnelSwitch = next.catch(() => undefined);
+    return next;
+  };
   // Limits change with nearly every answer; a window that is open shows the new ones without a reload.
   const stopWatchingLimits = bridge.onLimitsChange(() => publishSnapshot());
 
   function tunnelView(): TunnelView {
     const status = tunnelStatus;
-    if (!status) return { state: 'off', provider: bridge.settings.read().tunnel?.provider ?? 'ngrok' };
+    if (!status) return { state: 'off', provider: configuredProvider() };
     return {
       state: status.state,
       provider: status.provider,
@@ -94,23 +104,39 @@ export function createBridgeService(options: BridgeServiceOptions): BridgeServic
     };
   }
 
+  /** The provider the settings name; a broken settings file must not break the window's snapshot. */
+  function configuredProvider(): string {
+    try {
+      return bridge.settings.read().tunnel?.provider ?? 'ngrok';
+    } catch {
+      return 'ngrok';
+    }
+  }
+
   function publishSnapshot(): void {
     if (snapshotListeners.size === 0) return;
-    void snapshot().then((current) => {
-      for (const listener of snapshotListeners) listener(current);
-    });
+    snapshot().then(
+      (current) => {
+        for (const listener of snapshotListeners) listener(current);
+      },
+      () => undefined, // the next change publishes again; getSnapshot reports the failure to whoever asks
+    );
   }
 
   async function startTunnel(): Promise<TunnelView> {
-    tunnel ??= openPublicTunnel(bridge, {
-      env: options.env,
-      ...(options.tunnelProvider ? { provider: options.tunnelProvider } : {}),
-      cursorProbe: probe,
-      onStatus: (status) => {
-        tunnelStatus = status;
-        publishSnapshot();
-      },
-    });
+    if (!tunnel) {
+      const opened: PublicTunnel = openPublicTunnel(bridge, {
+        env: options.env,
+        ...(options.tunnelProvider ? { provider: options.tunnelProvider } : {}),
+        cursorProbe: probe,
+        onStatus: (status) => {
+          if (tunnel !== opened) return; // a stopped tunnel's last words
+          tunnelStatus = status;
+          publishSnapshot();
+        },
+      });
+      tunnel = opened;
+    }
     await tunnel.start();
     return tunnelView();
   }
@@ -154,9 +180,11 @@ export function createBridgeService(options: BridgeServiceOptions): BridgeServic
     async copyText(text) {
       await host.copyText(text);
     },
-    async setTunnel(enabled) {
-      bridge.settings.update({ tunnel: { enabled } });
-      return enabled ? startTunnel() : stopTunnel();
+    setTunnel(enabled) {
+      return serialized(async () => {
+        bridge.settings.update({ tunnel: { enabled } });
+        return enabled ? startTunnel() : stopTunnel();
+      });
     },
     async configureCursor(dryRun) {
       const url = tunnelView().url;
@@ -189,10 +217,10 @@ export function createBridgeService(options: BridgeServiceOptions): BridgeServic
       return () => snapshotListeners.delete(listener);
     },
     async restore() {
-      if (bridge.settings.read().tunnel?.enabled === true) await startTunnel();
+      if (bridge.settings.read().tunnel?.enabled === true) await serialized(startTunnel);
     },
     async close() {
-      await stopTunnel();
+      await serialized(stopTunnel);
       stopWatchingLimits();
       snapshotListeners.clear();
     },
