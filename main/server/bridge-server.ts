@@ -51,10 +51,11 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
       if (!res.writableFinished) controller.abort(new Error('client disconnected'));
     });
     try {
+      // Set before any rejection, so a browser can read the error of an allowed origin's request.
+      const cors = corsHeaders(req, options.guard);
+      if (cors) for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
       const rejection = checkRequest(req, path, options.guard);
       if (rejection) throw rejection;
-      const cors = corsHeaders(req.headers.origin, options.guard);
-      if (cors) for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
       if (req.method === 'OPTIONS') {
         res.writeHead(cors ? 204 : 403).end();
         return;

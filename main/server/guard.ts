@@ -34,7 +34,9 @@ export function checkRequest(req: IncomingMessage, path: string, policy: GuardPo
     });
   }
   const token = policy.requiredToken();
-  if (token !== undefined && path !== '/healthz' && !bearerMatches(req.headers.authorization, token)) {
+  // Browsers send preflights without credentials: an allowed origin's OPTIONS must pass to reach the real request.
+  const exempt = path === '/healthz' || req.method === 'OPTIONS';
+  if (token !== undefined && !exempt && !bearerMatches(req.headers.authorization, token)) {
     return new ApiError(401, 'Missing or wrong bearer token: send `Authorization: Bearer <bridge token>` (run `codex-cursor-bridge token` to see it).', {
       type: 'authentication_error',
       code: 'invalid_api_key',
@@ -44,12 +46,16 @@ export function checkRequest(req: IncomingMessage, path: string, policy: GuardPo
 }
 
 /** CORS headers for an allowed origin, or undefined when the origin gets none. */
-export function corsHeaders(origin: string | undefined, policy: GuardPolicy): Record<string, string> | undefined {
+export function corsHeaders(req: IncomingMessage, policy: GuardPolicy): Record<string, string> | undefined {
+  const origin = req.headers.origin;
   if (origin === undefined || !policy.allowedOrigins().includes(origin)) return undefined;
+  // The OpenAI JS SDK sends a family of x-stainless-* headers; CORS has no wildcard for names, so the origin the
+  // user trusts gets back exactly the headers its preflight asks for.
+  const requested = req.headers['access-control-request-headers'];
   return {
     'access-control-allow-origin': origin,
     'access-control-allow-methods': 'GET, POST, OPTIONS',
-    'access-control-allow-headers': 'authorization, content-type, x-session-id, openai-beta, x-stainless-*',
+    'access-control-allow-headers': requested ?? 'authorization, content-type',
     'access-control-max-age': '600',
     vary: 'Origin',
   };

@@ -54,6 +54,25 @@ describe('Host and Origin guard (DNS rebinding, cross-site requests)', () => {
     expect(models.statusCode).toBe(401);
     await models.body.dump();
   });
+
+  it('lets a trusted browser origin through CORS while a token is required (preflight, then the real call)', async () => {
+    h = await startHarness({ bridge: { requireToken: true }, settings: { allowedOrigins: ['http://localhost:5173'] } });
+    const url = `${h.bridge.baseUrl}/v1/chat/completions`;
+    const origin = 'http://localhost:5173';
+    const preflight = await request(url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-stainless-os' },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(origin);
+    expect(preflight.headers['access-control-allow-headers']).toBe('authorization, content-type, x-stainless-os');
+    const denied = await request(url, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{}' });
+    expect(denied.statusCode).toBe(401);
+    expect(denied.headers['access-control-allow-origin']).toBe(origin);
+    await denied.body.dump();
+    const allowed = await post(url, { origin, authorization: `Bearer ${h.bridge.bridgeToken}` });
+    expect(allowed.status).toBe(200);
+  });
 });
 
 describe('public tunnel', () => {
