@@ -16,6 +16,9 @@ import { usagePath, type UsageLimits } from './usage/usage-limits.js';
 import { createUsageTracker } from './usage/usage-tracker.js';
 import { BRIDGE_VERSION } from './version.js';
 
+/** The catalog is a small JSON document: a backend slower than this is treated as unreachable for it. */
+const CATALOG_TIMEOUT_MS = 10_000;
+
 export interface BridgeOptions {
   config: BridgeConfig;
   /** Require the bridge token on /v1/* even on localhost (`--require-token`; also a setting). */
@@ -86,7 +89,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const upstream = createUpstreamClient({ config, credentials: auth, idleTimeoutMs: initialSettings.idleTimeoutMs });
   let planType: string | undefined;
   const models = createModelRegistry({
-    fetchCatalog: async () => parseCatalog(await upstream.getJson(catalogPath(config.clientVersion))),
+    fetchCatalog: async () => parseCatalog(await upstream.getJson(catalogPath(config.clientVersion), AbortSignal.timeout(CATALOG_TIMEOUT_MS))),
     overrides: () => currentSettings().modelOverrides ?? NO_OVERRIDES,
     planType: () => planType,
   });

@@ -179,8 +179,23 @@ describe('model registry: catalog caching and failures', () => {
     const { registry, clock } = setup([live, drifted]);
     expect((await registry.resolve('bridge-pro-high')).slug).toBe('gpt-6.2-astra');
     clock.t += 300_000;
+    // The held catalog answers at once while the fresh one is fetched in the background…
+    expect((await registry.resolve('bridge-pro-high')).slug).toBe('gpt-6.2-astra');
+    await new Promise((resolve) => setImmediate(resolve));
+    // …and the next request follows the drift.
     expect((await registry.resolve('bridge-pro-high')).slug).toBe('gpt-7-zenith');
     expect((await registry.resolve('bridge-codex')).slug).toBe('gpt-7-nova');
+  });
+
+  it('never makes a request wait for a slow catalog refresh once it holds a catalog', async () => {
+    let release!: (models: unknown) => void;
+    const slow = new Promise((resolve) => (release = resolve));
+    const { registry, clock } = setup([live, slow as unknown as typeof live]);
+    await registry.resolve('bridge-pro-high');
+    clock.t += 300_000;
+    const answered = await Promise.race([registry.resolve('bridge-fast').then(() => 'answered'), new Promise((r) => setTimeout(() => r('waited'), 200))]);
+    expect(answered).toBe('answered');
+    release(live);
   });
 
   it('serves the default table while the catalog is unreachable, then the live one', async () => {

@@ -94,7 +94,10 @@ export function createModelRegistry(opts: ModelRegistryOptions): ModelRegistry {
   let memo: { catalog: readonly CatalogModel[]; plan: string | undefined; overrides: AliasOverrides; resolved: AliasResolution[] } | undefined;
 
   async function current(): Promise<AliasResolution[]> {
-    await load(false);
+    // Only the very first requests wait for the catalog; later ones are served from the one held while a stale
+    // catalog is refreshed in the background (a slow catalog endpoint must not stall every request behind it).
+    if (good === undefined) await load(false);
+    else void load(false);
     const catalog = good?.models ?? DEFAULT_CATALOG;
     const plan = opts.planType?.();
     const overrides = opts.overrides?.() ?? NO_OVERRIDES;
