@@ -37,10 +37,14 @@ export interface FollowOptions {
 /**
  * Called when the tunnel's public URL changes (free ngrok URLs rotate per start): records it, and re-points Cursor
  * at it if the bridge configured Cursor before and Cursor still holds the URL the bridge wrote. Returns a line for
- * the log, or undefined when Cursor needed nothing.
+ * the log, or undefined when Cursor needed nothing. Never rejects: it runs unawaited from a tunnel event.
  */
 export async function followTunnelUrl(options: FollowOptions): Promise<string | undefined> {
-  writeFileAtomic(publicUrlFile(options.home), `${options.publicUrl}\n`);
+  try {
+    writeFileAtomic(publicUrlFile(options.home), `${options.publicUrl}\n`);
+  } catch (error) {
+    return `Could not record the public URL for configure-cursor: ${(error as Error).message}`;
+  }
   const baseUrl = `${options.publicUrl}/v1`;
   const dbPath = cursorDbPath({ platform: process.platform, env: options.env, homedir: os.homedir() });
   const paths = cursorStatePaths(options.home);

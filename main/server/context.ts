@@ -37,6 +37,10 @@ export async function openUpstream(ctx: RequestContext, body: object, target: Mo
   ctx.services.debug?.(`upstream request ${target.slug}`, body);
   const upstream = await ctx.services.upstream.openResponsesStream(body, { sessionId, lite: target.lite, signal: ctx.signal });
   ctx.log.attempts = upstream.attempts;
-  ctx.services.observeLimits?.(upstream.headers);
+  try {
+    ctx.services.observeLimits?.(upstream.headers);
+  } catch {
+    // Limits are informational: odd headers must not cost the answer (nor leave its body unread).
+  }
   return upstream.events;
 }

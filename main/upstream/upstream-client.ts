@@ -162,8 +162,13 @@ async function prime(events: AsyncGenerator<ResponsesEvent>, signal: AbortSignal
 }
 
 async function* replay(first: ResponsesEvent[], rest: AsyncGenerator<ResponsesEvent>): AsyncGenerator<ResponsesEvent> {
-  yield* first;
-  yield* rest;
+  try {
+    yield* first;
+    yield* rest;
+  } finally {
+    // A consumer that stops during the primed events must still release the upstream body (drain or destroy).
+    await rest.return(undefined);
+  }
 }
 
 /** How long to wait before re-sending after a stream failed before any output, or undefined to give up. */
