@@ -6,7 +6,7 @@ import { open, stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { ApiError } from '../errors/api-error.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
-import { isObject, nonEmptyString } from './json-guards.js';
+import { isRecord, nonEmptyString } from './json-guards.js';
 
 export interface AuthTokens {
   idToken: string | undefined;
@@ -101,9 +101,9 @@ function classifyAuthText(text: string): Classified {
     // The parser's message quotes the text around the error, which may be a token: say only that it is broken.
     return { kind: 'unreadable', reason: 'it is not valid JSON' };
   }
-  if (!isObject(value)) return { kind: 'unreadable', reason: 'it is not a JSON object' };
+  if (!isRecord(value)) return { kind: 'unreadable', reason: 'it is not a JSON object' };
   const tokens = value.tokens;
-  if (isObject(tokens) && nonEmptyString(tokens.access_token) && nonEmptyString(tokens.refresh_token)) {
+  if (isRecord(tokens) && nonEmptyString(tokens.access_token) && nonEmptyString(tokens.refresh_token)) {
     // ChatGPT tokens win over OPENAI_API_KEY: old files without auth_mode but with a key would otherwise look API-key-only.
     return {
       kind: 'chatgpt',

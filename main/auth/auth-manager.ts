@@ -7,7 +7,7 @@
 import type { Dispatcher } from 'undici';
 import { ApiError } from '../errors/api-error.js';
 import { AuthFileReader, loginProblem, writeAuthFileAtomic, type AuthFile } from './auth-file.js';
-import { isObject } from './json-guards.js';
+import { isRecord } from './json-guards.js';
 import { decodeJwtClaims } from './jwt.js';
 import { planLabel } from './plan-label.js';
 import { isPermanentRefreshFailure, requestTokenRefresh, type RefreshedTokens, type RefreshReason } from './refresh-client.js';
@@ -225,7 +225,7 @@ function accessTokenExpiry(file: AuthFile): number | undefined {
  * unknown fields, key order) is kept, and last_refresh becomes now.
  */
 function withRefreshedTokens(file: AuthFile, refreshed: RefreshedTokens, refreshedAt: string): AuthFile {
-  const storedTokens = isObject(file.raw.tokens) ? file.raw.tokens : {};
+  const storedTokens = isRecord(file.raw.tokens) ? file.raw.tokens : {};
   const raw = {
     ...file.raw,
     tokens: {

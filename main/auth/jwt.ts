@@ -2,7 +2,7 @@
  * Reads the claims the bridge needs from a ChatGPT JWT. Like the Codex CLI it does not verify the signature:
  * the token came from our own auth.json and the backend verifies it; we only need `exp` and account facts.
  */
-import { isObject, nonEmptyString, type JsonObject } from './json-guards.js';
+import { isRecord, nonEmptyString, type JsonObject } from './json-guards.js';
 
 export interface JwtClaims {
   /** Expiry, seconds since the epoch. */
@@ -53,7 +53,7 @@ function decodePayload(token: unknown): JsonObject | undefined {
 }
 
 function asObject(value: unknown): JsonObject | undefined {
-  return isObject(value) ? value : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 function asString(value: unknown): string | undefined {

@@ -5,7 +5,7 @@
  */
 import { request, type Dispatcher } from 'undici';
 import { ApiError } from '../errors/api-error.js';
-import { isObject, nonEmptyString } from './json-guards.js';
+import { isRecord, nonEmptyString } from './json-guards.js';
 
 export type RefreshReason = 'proactive_expiry' | 'unauthorized_recovery';
 
@@ -94,7 +94,7 @@ function permanentFailure(backendCode: string | undefined): ApiError {
 
 function tokensFrom(json: unknown): RefreshedTokens {
   const tokens: RefreshedTokens = {};
-  if (isObject(json)) {
+  if (isRecord(json)) {
     if (nonEmptyString(json.id_token)) tokens.idToken = json.id_token;
     if (nonEmptyString(json.access_token)) tokens.accessToken = json.access_token;
     if (nonEmptyString(json.refresh_token)) tokens.refreshToken = json.refresh_token;
@@ -109,15 +109,15 @@ function tokensFrom(json: unknown): RefreshedTokens {
 
 /** Where the CLI looks for the code: `error.code`, else `error` when it is a string, else top-level `code`. */
 function errorCodeOf(json: unknown): string | undefined {
-  if (!isObject(json)) return undefined;
+  if (!isRecord(json)) return undefined;
   const { error } = json;
-  const code = isObject(error) ? error.code : typeof error === 'string' ? error : json.code;
+  const code = isRecord(error) ? error.code : typeof error === 'string' ? error : json.code;
   return nonEmptyString(code) ? code.toLowerCase() : undefined;
 }
 
 function errorMessageOf(json: unknown): string | undefined {
-  if (!isObject(json)) return undefined;
-  const candidate = isObject(json.error) ? json.error.message : (json.error_description ?? json.message);
+  if (!isRecord(json)) return undefined;
+  const candidate = isRecord(json.error) ? json.error.message : (json.error_description ?? json.message);
   return nonEmptyString(candidate) ? candidate : undefined;
 }
 

@@ -4,6 +4,7 @@
  * hands it to `parseCatalog`; the catalog drifts often, so parsing is defensive: a malformed entry is skipped,
  * never fatal, and a missing optional field gets a conservative default.
  */
+import { isRecord } from '../json.js';
 export interface CatalogModel {
   slug: string;
   displayName: string;
@@ -29,11 +30,7 @@ export interface CatalogModel {
   upgradeTo?: string;
 }
 
-type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
@@ -47,7 +44,7 @@ function strings(value: unknown): string[] {
 function ids(value: unknown, key: string): string[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((entry) => {
-    const id = isObject(entry) ? text(entry[key]) : undefined;
+    const id = isRecord(entry) ? text(entry[key]) : undefined;
     return id === undefined ? [] : [id];
   });
 }
@@ -58,7 +55,7 @@ function finite(value: unknown): number | undefined {
 
 /** One `ModelInfo` → `CatalogModel`, or undefined when it has no usable slug. */
 export function parseCatalogModel(raw: unknown): CatalogModel | undefined {
-  if (!isObject(raw)) return undefined;
+  if (!isRecord(raw)) return undefined;
   const slug = text(raw.slug);
   if (slug === undefined) return undefined;
   const model: CatalogModel = {
@@ -80,7 +77,7 @@ export function parseCatalogModel(raw: unknown): CatalogModel | undefined {
   if (contextWindow !== undefined) model.contextWindow = contextWindow;
   const specialty = text(raw.model_specialty);
   if (specialty !== undefined) model.specialty = specialty;
-  const upgradeTo = isObject(raw.upgrade) ? text(raw.upgrade.model) : undefined;
+  const upgradeTo = isRecord(raw.upgrade) ? text(raw.upgrade.model) : undefined;
   if (upgradeTo !== undefined) model.upgradeTo = upgradeTo;
   return model;
 }
@@ -90,7 +87,7 @@ export function parseCatalogModel(raw: unknown): CatalogModel | undefined {
  * kept). Throws only when the body is not `{"models":[…]}` at all.
  */
 export function parseCatalog(body: unknown): CatalogModel[] {
-  if (!isObject(body) || !Array.isArray(body.models)) {
+  if (!isRecord(body) || !Array.isArray(body.models)) {
     throw new Error('The model catalog response is not {"models":[…]}');
   }
   const seen = new Set<string>();

@@ -1,4 +1,5 @@
 import { ALIAS_NAMES, type AliasOverride } from '../models/aliases.js';
+import { isRecord, type JsonObject } from '../json.js';
 
 export interface TunnelSettings {
   provider?: 'ngrok' | 'cloudflared';
@@ -38,11 +39,7 @@ export class SettingsError extends Error {
   }
 }
 
-type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** ` (got …)` for a message about a wrong value. */
 function got(value: unknown): string {
@@ -71,9 +68,9 @@ class Checker {
     }
   }
 
-  object(field: string, value: unknown): Json | undefined {
-    if (value !== undefined && !isObject(value)) this.fail(field, `must be an object${got(value)}`);
-    return value as Json | undefined;
+  object(field: string, value: unknown): JsonObject | undefined {
+    if (value !== undefined && !isRecord(value)) this.fail(field, `must be an object${got(value)}`);
+    return value as JsonObject | undefined;
   }
 }
 
@@ -83,7 +80,7 @@ function checkOverrides(check: Checker, value: unknown): void {
   for (const [alias, override] of Object.entries(check.object('modelOverrides', value) ?? {})) {
     const field = `modelOverrides.${alias}`;
     if (!ALIAS_NAMES.includes(alias)) check.fail(field, `is not a bridge alias; known aliases: ${ALIAS_NAMES.join(', ')}`);
-    if (!isObject(override)) check.fail(field, `must be an object like {"slug": "…", "effort": "…"}${got(override)}`);
+    if (!isRecord(override)) check.fail(field, `must be an object like {"slug": "…", "effort": "…"}${got(override)}`);
     // Unlike top-level keys, a pin is a closed shape: a misspelt field would otherwise be silently ignored.
     for (const key of Object.keys(override)) {
       if (!OVERRIDE_FIELDS.includes(key)) check.fail(`${field}.${key}`, `is not an override field (${OVERRIDE_FIELDS.join(', ')})`);
@@ -97,7 +94,7 @@ function checkOverrides(check: Checker, value: unknown): void {
 /** `value` as BridgeSettings, or a SettingsError naming the first invalid field. Unknown keys pass through. */
 export function validateSettings(value: unknown, where: string): BridgeSettings {
   const check = new Checker(where);
-  if (!isObject(value)) throw new SettingsError(`${where}: must hold a JSON object${got(value)}`);
+  if (!isRecord(value)) throw new SettingsError(`${where}: must hold a JSON object${got(value)}`);
   checkOverrides(check, value.modelOverrides);
   check.boolean('reasoningSummaries', value.reasoningSummaries);
   check.boolean('requireToken', value.requireToken);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-file.js';
+import { isRecord } from '../json.js';
 import type { AliasOverride } from '../models/aliases.js';
 import { SettingsError, validateSettings, type BridgeSettings, type KnownSettings } from './settings-schema.js';
 
@@ -26,9 +27,6 @@ export interface SettingsStore {
 export const SETTINGS_FILE = 'settings.json';
 const CHECK_INTERVAL_MS = 1_000;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
@@ -38,7 +36,7 @@ function merge(current: BridgeSettings, patch: SettingsPatch): Record<string, un
   const next: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(patch)) {
     const stored = next[key];
-    next[key] = isObject(stored) && isObject(value) ? withoutUndefined({ ...stored, ...value }) : value;
+    next[key] = isRecord(stored) && isRecord(value) ? withoutUndefined({ ...stored, ...value }) : value;
   }
   return withoutUndefined(next);
 }

@@ -1,9 +1,5 @@
 /** Small guards for walking untrusted JSON without `any`. */
-export type JsonObject = { [key: string]: unknown };
-
-export function isRecord(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord, type JsonObject } from '../json.js';
 
 /** The JSON type name of a value, for error messages ("expected a string, got an array"). */
 export function jsonTypeOf(value: unknown): string {

@@ -1,5 +1,6 @@
 import { planLabel } from '../auth/plan-label.js';
 import { ApiError } from '../errors/api-error.js';
+import { isRecord } from '../json.js';
 
 /**
  * Turns a non-2xx answer of the Codex backend into the error the bridge's client sees. The backend answers in two
@@ -90,6 +91,3 @@ function parseJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

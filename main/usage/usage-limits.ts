@@ -3,7 +3,7 @@
  * the `x-codex-*` headers on every model answer, and the `GET /wham/usage` body behind the CLI's `/status`.
  * Pure parsing: both become one `UsageLimits`.
  */
-import { isObject, type JsonObject } from '../auth/json-guards.js';
+import { isRecord, type JsonObject } from '../json.js';
 import { ApiError } from '../errors/api-error.js';
 
 export interface LimitWindow {
@@ -57,9 +57,9 @@ export function parseLimitHeaders(headers: Record<string, string>, now: number):
 
 /** Reads a `GET /wham/usage` body; throws an ApiError when it is not the shape the CLI expects. */
 export function parseUsageBody(body: unknown, now: number): UsageLimits {
-  if (!isObject(body)) throw unexpectedBody('not a JSON object');
-  if (body.rate_limit !== undefined && body.rate_limit !== null && !isObject(body.rate_limit)) throw unexpectedBody('rate_limit is not an object');
-  const rateLimit = isObject(body.rate_limit) ? body.rate_limit : {};
+  if (!isRecord(body)) throw unexpectedBody('not a JSON object');
+  if (body.rate_limit !== undefined && body.rate_limit !== null && !isRecord(body.rate_limit)) throw unexpectedBody('rate_limit is not an object');
+  const rateLimit = isRecord(body.rate_limit) ? body.rate_limit : {};
   const primary = bodyWindow(rateLimit.primary_window, now);
   const secondary = bodyWindow(rateLimit.secondary_window, now);
   const reached = statedReached(rateLimit) ?? (isExhausted(primary) || isExhausted(secondary));
@@ -109,7 +109,7 @@ function headerWindow(headers: Record<string, string>, prefix: string, now: numb
 }
 
 function bodyWindow(raw: unknown, now: number): LimitWindow | undefined {
-  if (!isObject(raw) || typeof raw.used_percent !== 'number') return undefined;
+  if (!isRecord(raw) || typeof raw.used_percent !== 'number') return undefined;
   const seconds = numberField(raw, 'limit_window_seconds');
   const resetAt = numberField(raw, 'reset_at');
   const resetAfter = numberField(raw, 'reset_after_seconds');
@@ -135,7 +135,7 @@ function headerCredits(headers: Record<string, string>): Credits | undefined {
 }
 
 function bodyCredits(raw: unknown): Credits | undefined {
-  if (!isObject(raw) || typeof raw.has_credits !== 'boolean') return undefined;
+  if (!isRecord(raw) || typeof raw.has_credits !== 'boolean') return undefined;
   const balance = typeof raw.balance === 'string' || typeof raw.balance === 'number' ? String(raw.balance) : undefined;
   return { hasCredits: raw.has_credits, unlimited: raw.unlimited === true, ...(balance ? { balance } : {}) };
 }
