@@ -45,7 +45,7 @@ export interface Bridge {
   /** The bearer token /v1/* requires when a token is required (through the tunnel, --require-token). */
   readonly bridgeToken: string;
   /** Replaces the bridge token on disk and at once for every new request. */
-  rotateToken(): Promise<string>;
+  rotateToken(): string;
   /** The account's latest usage limits: from the last model answer, else asked of the backend; undefined while unknown. */
   usage(): Promise<UsageLimits | undefined>;
   /** Called when an answer brings limits that differ from the last ones; returns the unsubscribe. */
@@ -84,7 +84,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     return lastGoodSettings;
   };
   const initialSettings = lastGoodSettings;
-  let bridgeToken = await loadOrCreateBridgeToken(config.home);
+  let bridgeToken = loadOrCreateBridgeToken(config.home);
   const auth = authManagerFor(config);
   const upstream = createUpstreamClient({ config, credentials: auth, idleTimeoutMs: initialSettings.idleTimeoutMs });
   let planType: string | undefined;
@@ -146,8 +146,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     get bridgeToken() {
       return bridgeToken;
     },
-    async rotateToken() {
-      bridgeToken = await rotateBridgeToken(config.home);
+    rotateToken() {
+      bridgeToken = rotateBridgeToken(config.home);
       return bridgeToken;
     },
     usage: limits.current,

@@ -185,7 +185,3 @@ export function validateArgs<K extends RequestName>(name: K, args: unknown[]): R
   }
   return args as RequestArgs[K];
 }
-
-export function isRequestName(value: string): value is RequestName {
-  return Object.prototype.hasOwnProperty.call(REQUEST_CHANNELS, value);
-}

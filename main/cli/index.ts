@@ -27,7 +27,7 @@ const COMMANDS: Record<string, Command> = {
       ...ctx,
       home,
       aliases: [...ALIAS_NAMES],
-      bridgeToken: await loadOrCreateBridgeToken(home),
+      bridgeToken: loadOrCreateBridgeToken(home),
       ...(publicBaseUrl ? { publicBaseUrl } : {}),
       ...(ctx.cursorProbe ? { probe: ctx.cursorProbe } : {}),
     });

@@ -15,6 +15,7 @@ import { systemProcessProbe, type ProcessProbe } from '../cursor/cursor-process.
 import { CursorConfigError } from '../cursor/errors.js';
 import { cursorDbPath } from '../cursor/locate-db.js';
 import { runDoctorChecks } from '../doctor/checks.js';
+import { settleWithin } from '../settle-within.js';
 import { ALIAS_NAMES } from '../models/aliases.js';
 import { openPublicTunnel, type PublicTunnel } from '../public-tunnel.js';
 import type { TunnelStatus } from '../tunnel/tunnel-manager.js';
@@ -173,7 +174,7 @@ export function createBridgeService(options: BridgeServiceOptions): BridgeServic
       return bridge.bridgeToken;
     },
     async rotateToken() {
-      const token = await bridge.rotateToken();
+      const token = bridge.rotateToken();
       publishSnapshot();
       return token;
     },
@@ -239,15 +240,6 @@ function limitsView(limits: UsageLimits): LimitsView {
     ...(credits ? { credits } : {}),
     observedAt: new Date(limits.observedAt).toISOString(),
   };
-}
-
-/** The promise's value, or undefined once `ms` have passed (the promise keeps running). */
-function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    timer.unref();
-    promise.then(resolve, () => resolve(undefined)).finally(() => clearTimeout(timer));
-  });
 }
 
 async function cursorOutcome(run: () => Promise<CursorWriteResult>, messages: Record<CursorWriteResult['status'], string>): Promise<CursorOutcome> {

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-file.js';
@@ -53,15 +53,4 @@ export function rotateBridgeToken(home: string): string {
   const token = generateBridgeToken();
   writeFileAtomic(bridgeTokenPath(home), `${token}\n`);
   return token;
-}
-
-/** Compares a presented token with the real one in constant time; only the length can be learned from timing. */
-export function tokensEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  if (left.length !== right.length) {
-    timingSafeEqual(right, right); // same work as a real comparison
-    return false;
-  }
-  return timingSafeEqual(left, right);
 }

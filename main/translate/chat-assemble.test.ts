@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { assembleChatCompletion, ChatCompletionCollector } from './chat-assemble.js';
+import { assembleChatCompletion } from '../../test/support/collect-events.js';
+import { ChatCompletionCollector } from './chat-assemble.js';
 import type { ResponsesEvent } from './types.js';
+
 
 const meta = { id: 'chatcmpl-2', model: 'bridge-pro', created: 1_700_000_001 };
 const usage = { input_tokens: 10, input_tokens_details: { cached_tokens: 4 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 15 };

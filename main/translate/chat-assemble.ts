@@ -74,10 +74,3 @@ export class ChatCompletionCollector {
     return message;
   }
 }
-
-/** Convenience for tests and small callers that already hold every event. */
-export function assembleChatCompletion(events: Iterable<ResponsesEvent>, meta: ChatCompletionMeta): ChatCompletion {
-  const collector = new ChatCompletionCollector(meta);
-  for (const event of events) collector.push(event);
-  return collector.result();
-}

@@ -38,16 +38,6 @@ export class ChatStreamTranslator {
     this.#options = options;
   }
 
-  /** True once any chunk was produced: from then on an upstream retry would duplicate output. */
-  get sawOutput(): boolean {
-    return this.#emitted;
-  }
-
-  /** True once the chunk with the finish_reason was produced. */
-  get finished(): boolean {
-    return this.#finished;
-  }
-
   push(event: ResponsesEvent): ChatCompletionChunk[] {
     if (this.#finished) return [];
     switch (event.type) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assembleResponse } from './responses-assemble.js';
+import { assembleResponse } from '../../test/support/collect-events.js';
 import type { ResponsesEvent } from './types.js';
 
 const item = (id: string) => ({ id, type: 'message', role: 'assistant', content: [{ type: 'output_text', text: id }] });

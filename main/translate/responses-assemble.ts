@@ -41,9 +41,3 @@ export class ResponseCollector {
     return { ...response, output };
   }
 }
-
-export function assembleResponse(events: Iterable<ResponsesEvent>): JsonObject {
-  const collector = new ResponseCollector();
-  for (const event of events) collector.push(event);
-  return collector.result();
-}

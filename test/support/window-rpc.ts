@@ -5,14 +5,14 @@
  *   POST /rpc/<method>   body: JSON array of arguments → {ok:true, result} | {ok:false, error:{message}}
  *   GET  /events         SSE: `event: log` / `event: snapshot`, data = the JSON row / snapshot
  *   GET  /bridge-shim.js defines `window.bridge` (exactly the BridgeApi methods) on top of the two above
- * Method names and arguments are checked with the same `isRequestName` / `validateArgs` the main process uses.
+ * Method names are those of REQUEST_CHANNELS and arguments are checked with `validateArgs`, as in the main process.
  */
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build } from 'vite';
-import { InvalidIpcArguments, isRequestName, REQUEST_CHANNELS, validateArgs, type BridgeApi } from '../../shared/bridge-api.js';
+import { InvalidIpcArguments, REQUEST_CHANNELS, validateArgs, type BridgeApi, type RequestName } from '../../shared/bridge-api.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const MAX_BODY_BYTES = 256 * 1024;
@@ -226,4 +226,8 @@ export async function startWindowRpc({ service, rendererDir }: WindowRpcOptions)
         server.closeAllConnections();
       }),
   };
+}
+
+function isRequestName(value: string): value is RequestName {
+  return Object.prototype.hasOwnProperty.call(REQUEST_CHANNELS, value);
 }

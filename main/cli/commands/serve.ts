@@ -1,6 +1,8 @@
 import { startBridge, type Bridge } from '../../bridge.js';
 import { resolveConfig } from '../../config/bridge-config.js';
+import { LOOPBACK_HOSTS } from '../../server/guard.js';
 import { listenFailureMessage } from '../../server/listen-failure.js';
+import { settleWithin } from '../../settle-within.js';
 import { formatLogLine } from '../../server/request-log.js';
 import { runDoctorChecks } from '../../doctor/checks.js';
 import { openPublicTunnel, type PublicTunnel } from '../../public-tunnel.js';
@@ -52,7 +54,7 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
   let printLog = (line: string): void => void earlyLines.push(line);
   const unsubscribe = bridge.log.subscribe((entry) => printLog(formatLogLine(entry)));
   const notes: string[] = [];
-  if (!isLoopback(config.host) && !bridge.tokenRequired()) {
+  if (!LOOPBACK_HOSTS.includes(config.host) && !bridge.tokenRequired()) {
     notes.push(
       '',
       `WARNING: listening on ${config.host} without a token: anyone who can reach this address can use your ChatGPT subscription.`,
@@ -77,7 +79,7 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
     if (first.state === 'online' && first.url) publicUrl = `${first.url}/v1`;
     else notes.push('', tunnelLine(first));
   }
-  await withTimeout(bridge.models.refresh(), 5_000);
+  await settleWithin(bridge.models.refresh(), 5_000);
   if (flags.setup) {
     const failed = (await runDoctorChecks({ config, auth: bridge.auth, upstream: bridge.upstream, env: ctx.env, skipPort: true })).filter((check) => !check.ok);
     for (const check of failed) notes.push(`setup: ${check.title}: ${check.detail}${check.fix ? ` → ${check.fix}` : ''}`);
@@ -112,14 +114,4 @@ function tunnelLine(status: TunnelStatus): string {
   const why = status.error ? `: ${status.error}` : '';
   const hint = status.hint ? ` ${status.hint}` : '';
   return `tunnel (${status.provider}) ${status.state}${where}${why}${hint}`;
-}
-
-function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]';
-}
-
-async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }

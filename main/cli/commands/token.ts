@@ -22,6 +22,6 @@ export async function runToken(argv: string[], ctx: CliContext): Promise<number>
     return 2;
   }
   const { home } = resolveConfig(ctx.env);
-  ctx.stdout(rotate ? await rotateBridgeToken(home) : await loadOrCreateBridgeToken(home));
+  ctx.stdout(rotate ? rotateBridgeToken(home) : loadOrCreateBridgeToken(home));
   return 0;
 }
