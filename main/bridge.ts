@@ -99,11 +99,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
 
   const limits = createUsageTracker({ fetchUsage: () => upstream.getJson(usagePath(config.upstreamBase)) });
   const log = new RequestLog();
-  let extraHosts: string[] = [];
+  // Asked on every request: built once, and again only when the tunnel's host changes.
+  const fixedHosts = [...LOOPBACK_HOSTS, ...bindHosts(config.host)];
+  let allowedHosts: ReadonlySet<string> = new Set(fixedHosts);
   let tokenForced = false;
   const tokenRequired = (): boolean => tokenForced || options.requireToken === true || currentSettings().requireToken === true;
   const guard: GuardPolicy = {
-    allowedHosts: () => new Set([...LOOPBACK_HOSTS, ...bindHosts(config.host), ...extraHosts]),
+    allowedHosts: () => allowedHosts,
     allowedOrigins: () => currentSettings().allowedOrigins ?? [],
     requiredToken: () => (tokenRequired() ? bridgeToken : undefined),
   };
@@ -154,7 +156,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     onLimitsChange: limits.subscribe,
     tokenRequired,
     setExtraHosts(hosts) {
-      extraHosts = hosts.map((host) => host.toLowerCase());
+      allowedHosts = new Set([...fixedHosts, ...hosts.map((host) => host.toLowerCase())]);
     },
     setTokenForced(forced) {
       tokenForced = forced;

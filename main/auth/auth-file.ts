@@ -49,15 +49,15 @@ export class AuthFileReader {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /**
-   * `maxAgeMs`: how old the last look at the file may be. Requests accept a second (a stat per request is measurable
-   * CPU); a refresh passes 0, since it must see tokens another process rotated a moment ago.
-   */
   /** The file was just rewritten by us: the next read must look at it. */
   invalidate(): void {
     this.checkedAt = Number.NEGATIVE_INFINITY;
   }
 
+  /**
+   * `maxAgeMs`: how old the last look at the file may be. Requests accept a second (a stat per request is measurable
+   * CPU); a refresh passes 0, since it must see tokens another process rotated a moment ago.
+   */
   async read(maxAgeMs = 0): Promise<AuthSnapshot> {
     if (this.cached && this.now() - this.checkedAt < maxAgeMs) return this.cached;
     let current: string;
@@ -153,7 +153,9 @@ export function loginProblem(snapshot: AuthSnapshot, authPath: string): ApiError
  * complete file, never a partial one, and never with permissions wider than 0600.
  */
 export async function writeAuthFileAtomic(filePath: string, contents: Record<string, unknown>): Promise<void> {
-  // Same bytes as the Codex CLI writes: 2-space JSON, no trailing newline, temp file named `.auth-…`.
+  // Same bytes as the Codex CLI writes: 2-space JSON, no trailing newline, temp file named `.auth-…`. The shared
+  // writer is synchronous (settings and the token are written from sync code); here that is a few hundred bytes and
+  // one fsync per refresh.
   writeFileAtomic(filePath, JSON.stringify(contents, null, 2), { tempPrefix: '.auth-' });
 }
 

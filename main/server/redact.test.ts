@@ -19,4 +19,9 @@ describe('redactForLog', () => {
     expect(out).toContain('data:image/png;base64,…(522 chars)');
     expect(out).toContain('bridge-fast');
   });
+
+  it('keeps token counts visible: max_tokens is a number worth debugging, not a secret', () => {
+    const out = redactForLog({ max_tokens: 32000, max_completion_tokens: 100, id_token: 'x', refresh_token: 'y', 'x-api-key': 'z' }) as Record<string, unknown>;
+    expect(out).toMatchObject({ max_tokens: 32000, max_completion_tokens: 100, id_token: '[redacted]', refresh_token: '[redacted]', 'x-api-key': '[redacted]' });
+  });
 });

@@ -1,6 +1,7 @@
 import { redactSecrets } from '../errors/redact-secrets.js';
 
-const SECRET_KEY = /token|authorization|api[_-]?key|secret|password/i;
+// Keys that hold credentials; `max_tokens` and friends are numbers worth seeing in a debug log, not secrets.
+const SECRET_KEY = /(^|[_-])(access_|refresh_|id_)?token$|authorization|api[_-]?key|secret|password/i;
 
 /**
  * A copy of a request body safe to print: secrets (by key or by shape) replaced, image data URLs shortened so a
