@@ -86,7 +86,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const initialSettings = lastGoodSettings;
   let bridgeToken = loadOrCreateBridgeToken(config.home);
   const auth = authManagerFor(config);
-  const upstream = createUpstreamClient({ config, credentials: auth, idleTimeoutMs: initialSettings.idleTimeoutMs });
+  // The tracker learns the account's limits from every backend answer (errors included) and asks wham/usage otherwise.
+  const limits = createUsageTracker({ fetchUsage: () => upstream.getJson(usagePath(config.upstreamBase)) });
+  const upstream = createUpstreamClient({
+    config,
+    credentials: auth,
+    idleTimeoutMs: initialSettings.idleTimeoutMs,
+    onResponseHeaders: limits.observe,
+  });
   let planType: string | undefined;
   const models = createModelRegistry({
     fetchCatalog: async () => parseCatalog(await upstream.getJson(catalogPath(config.clientVersion), AbortSignal.timeout(CATALOG_TIMEOUT_MS))),
@@ -97,7 +104,6 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     planType = status.plan;
   });
 
-  const limits = createUsageTracker({ fetchUsage: () => upstream.getJson(usagePath(config.upstreamBase)) });
   const log = new RequestLog();
   // Asked on every request: built once, and again only when the tunnel's host changes.
   const fixedHosts = [...LOOPBACK_HOSTS, ...bindHosts(config.host)];
@@ -114,7 +120,6 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       models,
       upstream,
       reasoningSummaries: () => currentSettings().reasoningSummaries === true,
-      observeLimits: limits.observe,
       ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
       ...(config.debug && options.onDebug
         ? { debug: (label: string, body: unknown) => options.onDebug?.(`[debug] ${label}: ${JSON.stringify(redactForLog(body))}`) }

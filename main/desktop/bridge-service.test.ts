@@ -77,6 +77,16 @@ describe('the window API on the running core', () => {
     expect(usagePageCalls()).toBe(1);
   });
 
+  it('learns a reached limit from the 429 itself, without asking the usage page again', async () => {
+    const { harness, service } = await setUp();
+    await service.getSnapshot();
+    harness.fake.enqueue({ kind: 'usage_limit', planType: 'pro', resetsInSeconds: 600 });
+    await expect(harness.client.chat.completions.create({ model: 'bridge-mini', messages: [{ role: 'user', content: 'x' }] })).rejects.toThrow();
+    const limits = (await service.getSnapshot()).limits;
+    expect(limits?.limitReached).toBe(true);
+    expect(harness.fake.requests.filter((request) => request.path === '/backend-api/wham/usage')).toHaveLength(1);
+  });
+
   it('copies through the host, rotates the token for new requests at once, toggles start at login', async () => {
     const { harness, service, host } = await setUp();
     const before = await service.getToken();

@@ -16,8 +16,6 @@ export interface RouteServices {
   reasoningSummaries(): boolean;
   /** Interval of SSE keep-alive comments during silences (default 15 s). */
   keepAliveMs?: number;
-  /** Receives the headers of each upstream answer: they carry the account's usage limits (x-codex-*). */
-  observeLimits?(headers: Record<string, string>): void;
   /** Set with CODEX_BRIDGE_DEBUG=1: receives request bodies (already redacted) as they pass through. */
   debug?(label: string, body: unknown): void;
 }
@@ -37,10 +35,5 @@ export async function openUpstream(ctx: RequestContext, body: object, target: Mo
   ctx.services.debug?.(`upstream request ${target.slug}`, body);
   const upstream = await ctx.services.upstream.openResponsesStream(body, { sessionId, lite: target.lite, signal: ctx.signal });
   ctx.log.attempts = upstream.attempts;
-  try {
-    ctx.services.observeLimits?.(upstream.headers);
-  } catch {
-    // Limits are informational: odd headers must not cost the answer (nor leave its body unread).
-  }
   return upstream.events;
 }

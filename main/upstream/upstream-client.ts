@@ -21,6 +21,8 @@ export interface UpstreamClientOptions {
   idleTimeoutMs?: number;
   /** A plain 429 with a Retry-After at most this long is waited out instead of passed on. */
   maxRetryAfterMs?: number;
+  /** Sees the headers of every backend answer, errors included (they carry the account's usage limits). */
+  onResponseHeaders?(headers: Record<string, string>): void;
 }
 
 export interface StreamRequest {
@@ -55,6 +57,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
   // One keep-alive pool per origin; no connection cap because each open stream holds its own HTTP/1.1 connection.
   const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000, headersTimeout: idleTimeoutMs, bodyTimeout: idleTimeoutMs });
   const identity = identityHeaders(config);
+  const reportHeaders = (headers: Record<string, string>): void => {
+    try {
+      options.onResponseHeaders?.(headers);
+    } catch {
+      // Informational only: a bad header must not cost the answer (nor leave its body unread).
+    }
+  };
 
   async function send(
     method: 'GET' | 'POST',
@@ -86,10 +95,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         await sleep(backoffDelay(policy, failures), signal);
         continue;
       }
+      const headers = flattenHeaders(response.headers);
+      reportHeaders(headers);
       if (response.statusCode >= 200 && response.statusCode < 300) return { response, attempts };
 
       const text = await response.body.text().catch(() => '');
-      const headers = flattenHeaders(response.headers);
       if (response.statusCode === 401 && !recoveredFromUnauthorized) {
         // Like the CLI: adopt tokens rotated on disk, else refresh once, then re-send.
         recoveredFromUnauthorized = true;

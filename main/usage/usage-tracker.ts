@@ -13,7 +13,7 @@ export interface UsageTrackerOptions {
 }
 
 export interface UsageTracker {
-  /** Takes the headers of an upstream answer (the server's `observeLimits` sink). */
+  /** Takes the headers of a backend answer (the upstream client's `onResponseHeaders`). */
   observe(headers: Record<string, string>): void;
   /** The latest limits, asking the backend when none are fresh. Never throws: undefined while nothing is known. */
   current(): Promise<UsageLimits | undefined>;
