@@ -194,6 +194,20 @@ describe('doctor', () => {
     expect(result.out).toContain('codex login');
   });
 
+  it('reports a refresh token the backend refuses (already used) with the fix, in the token check', async () => {
+    const expired = path.join(dir, 'expired-auth.json');
+    await fake.tokens.writeAuthFile(expired, { expiresInSec: -60 });
+    fake.tokens.failNextRefresh('refresh_token_reused', 3);
+    try {
+      const result = await run(['doctor', '-p', String(await freePort())], { CODEX_AUTH_PATH: expired });
+      expect(result.code).toBe(1);
+      expect(result.out).toMatch(/FAIL\s+Access token: .*already used/);
+      expect(result.out).toContain('Run `codex login` again.');
+    } finally {
+      fake.tokens.reset();
+    }
+  });
+
   it('explains an API-key-only auth.json instead of crashing', async () => {
     const apiKeyOnly = path.join(dir, 'apikey.json');
     await writeFile(apiKeyOnly, JSON.stringify({ OPENAI_API_KEY: 'sk-test-123', tokens: null }));

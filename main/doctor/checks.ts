@@ -38,8 +38,12 @@ const USAGE_SETTINGS_URL = 'https://chatgpt.com/codex/settings/usage';
 export async function runDoctorChecks(deps: DoctorDeps): Promise<CheckResult[]> {
   const now = deps.now ?? Date.now;
   const results: CheckResult[] = [checkNode(deps.nodeVersion ?? process.versions.node), await checkCodexCli(deps.env, deps.platform ?? process.platform)];
-  const auth = await deps.auth.describe();
-  const loggedIn = auth.state === 'ok' || auth.state === 'refresh-failed';
+  const found = await deps.auth.describe();
+  const loggedIn = found.state === 'ok' || found.state === 'refresh-failed';
+  // The live probe uses the login and refreshes it when due, so the login is described again after it: a refresh
+  // token the backend refuses (already used by the Codex CLI, revoked) is reported here, not only on first use.
+  const [upstream, limits] = await Promise.all([checkUpstream(deps, loggedIn), loggedIn ? checkUsageLimits(deps, now) : undefined]);
+  const auth = loggedIn ? await deps.auth.describe() : found;
   results.push({
     id: 'auth-file',
     title: 'Codex login (auth.json)',
@@ -72,7 +76,6 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<CheckResult[]> 
       ...(refreshBroken ? { fix: 'Run `codex login` again.' } : {}),
     });
   }
-  const [upstream, limits] = await Promise.all([checkUpstream(deps, loggedIn), loggedIn ? checkUsageLimits(deps, now) : undefined]);
   results.push(upstream, ...(limits ? [limits] : []));
   if (!deps.skipPort) results.push(await checkPort(deps.config.host, deps.config.port));
   return results;
