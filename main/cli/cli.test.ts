@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBackend, type FakeBackend } from '../../test/support/fake-backend/server.js';
 import { runCli } from './index.js';
 import { freePort } from '../../test/support/free-port.js';
+import { request } from 'undici';
+import { startServe } from '../../test/support/cli-runner.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 let fake: FakeBackend;
@@ -82,36 +84,52 @@ describe('flags', () => {
 
 describe('serve', () => {
   it('prints the card, serves, logs one line per request and stops cleanly on the stop signal', async () => {
-    const port = await freePort();
-    let stop!: (signal: string) => void;
-    const stopped = new Promise<string>((resolve) => (stop = resolve));
-    const result = run(['--port', String(port)], { PATH: '/nonexistent' }, stopped);
-    let health: Response | undefined;
-    for (let i = 0; i < 100 && !health; i++) {
-      health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(async () => {
-        await new Promise((r) => setTimeout(r, 50));
-        return undefined;
-      });
-    }
-    const answer = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
+    const serve = await startServe([], { env: { ...env, PATH: '/nonexistent' } });
+    const answer = await fetch(`http://127.0.0.1:${serve.port}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'bridge-mini', messages: [{ role: 'user', content: 'cli' }] }),
     });
     expect(answer.status).toBe(200);
-    stop('SIGINT');
-    const { code, out } = await result;
-    expect(code).toBe(0);
-    expect(out).toContain(`http://127.0.0.1:${port}/v1`);
+    await until(() => serve.out.some((line) => line.includes('POST /v1/chat/completions')));
+    serve.stop('SIGINT');
+    expect(await serve.exit).toBe(0);
+    const out = serve.out.join('\n');
     expect(out).toMatch(/bridge-pro-high\s+→ gpt-6\.2-astra/);
     expect(out).toContain('dev@example.com');
     expect(out).toMatch(/POST \/v1\/chat\/completions 200 \d+ms bridge-mini→\S+ msgs=1 tools=0/);
     // --setup (the default) runs the prerequisite checks and names what is missing, without refusing to serve.
     expect(out).toMatch(/setup: Codex CLI: `codex` is not on PATH → Install it/);
+    expect(out).not.toContain('WARNING');
+  });
+
+  it('--require-token and --auth-path: the token is required on /v1/*, the other login is used', async () => {
+    const other = path.join(dir, 'other-auth.json');
+    await fake.tokens.writeAuthFile(other, { email: 'other@example.com', plan: 'plus' });
+    const serve = await startServe(['--require-token', '-a', other, '--no-setup'], { env });
+    const url = `http://127.0.0.1:${serve.port}/v1/models`;
+    expect((await fetch(url)).status).toBe(401);
+    const token = (await run(['token'])).out;
+    expect((await fetch(url, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    serve.stop();
+    expect(await serve.exit).toBe(0);
+    const out = serve.out.join('\n');
+    expect(out).toContain('other@example.com (ChatGPT Plus)');
+    expect(out).toContain(`API key:  ${token}`);
+  });
+
+  it('bound to another address without a token: warns loudly, and answers to that address as its Host', async () => {
+    const serve = await startServe(['--host', '127.0.0.2', '--no-setup'], { env });
+    const answer = await request(`http://127.0.0.2:${serve.port}/healthz`);
+    expect(answer.statusCode).toBe(200);
+    await answer.body.dump();
+    serve.stop();
+    expect(await serve.exit).toBe(0);
+    expect(serve.out.join('\n')).toMatch(/WARNING: listening on 127\.0\.0\.2 without a token/);
   });
 
   it('--no-setup skips the prerequisite checks', async () => {
-    const result = run(['--port', String(await freePort()), '--no-setup'], { PATH: '/nonexistent' }, Promise.resolve('SIGINT'));
+    const result = run(['--port', '0', '--no-setup'], { PATH: '/nonexistent' }, Promise.resolve('SIGINT'));
     const { code, out } = await result;
     expect(code).toBe(0);
     expect(out).toContain('Requests:');
@@ -217,3 +235,8 @@ describe('doctor', () => {
     expect(result.out).not.toContain('sk-test-123');
   });
 });
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(check()).toBe(true);
+}

@@ -105,9 +105,13 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
     async close(graceMs = 5_000) {
       if (!server.listening) return;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A keep-alive connection whose stream just finished turns idle only then: keep closing idle ones so the
+      // process exits as soon as the last answer is out, not when the grace period ends.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
+      clearInterval(sweep);
       clearTimeout(timer);
     },
   };

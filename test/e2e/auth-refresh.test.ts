@@ -67,7 +67,8 @@ describe('token refresh through the running bridge', () => {
     const error = await ask(h).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((error as Error).message).toContain('codex login');
-    await ask(h).catch(() => undefined);
+    // The refused refresh token is not spent again: the next request is refused the same way, without a new refresh.
+    expect(await ask(h).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(h.fake.tokens.refreshRequests).toHaveLength(1);
   });
 });

@@ -244,7 +244,7 @@ describe('bad input', () => {
     ['missing messages', { model: 'bridge-fast' }, 400, 'messages'],
     ['messages not an array', { model: 'bridge-fast', messages: 'hi' }, 400, 'messages'],
     ['empty messages', { model: 'bridge-fast', messages: [] }, 400, 'messages'],
-    ['a message without role', { model: 'bridge-fast', messages: [{ content: 'hi' }] }, 400, null],
+    ['a message without role', { model: 'bridge-fast', messages: [{ content: 'hi' }] }, 400, 'messages[0].role'],
     ['missing model', { messages: [{ role: 'user', content: 'hi' }] }, 400, 'model'],
     ['model of the wrong type', { model: 42, messages: [{ role: 'user', content: 'hi' }] }, 400, 'model'],
     ['stream of the wrong type', { model: 'bridge-fast', stream: 'yes', messages: [{ role: 'user', content: 'hi' }] }, 400, 'stream'],
@@ -255,7 +255,8 @@ describe('bad input', () => {
     expect(res.json.error).toMatchObject({ type: 'invalid_request_error' });
     expect(typeof res.json.error.message).toBe('string');
     expect(res.json.error).toHaveProperty('code');
-    if (param) expect(String(res.json.error.param)).toContain(param);
+    if (param === null) expect(res.json.error.param).toBeNull();
+    else expect(String(res.json.error.param)).toContain(param);
     expect(h.fake.responsesRequests()).toHaveLength(0);
   });
 
@@ -297,6 +298,32 @@ describe('reasoning summaries (setting, off by default)', () => {
       expect((completion.choices[0]!.message as { reasoning_content?: string }).reasoning_content).toBe('Weighing the options');
     } finally {
       h.bridge.settings.update({ reasoningSummaries: undefined });
+    }
+  });
+});
+
+describe('a classic (non-lite) model, pinned in the settings', () => {
+  it('gets top-level instructions and tools, and no lite header', async () => {
+    h.bridge.settings.update({ modelOverrides: { 'bridge-codex': { slug: 'gpt-5.5' } } });
+    try {
+      const tools: OpenAI.Chat.ChatCompletionTool[] = [{ type: 'function', function: { name: 'ls', parameters: { type: 'object', properties: {} } } }];
+      await h.client.chat.completions.create({
+        model: 'bridge-codex',
+        messages: [
+          { role: 'system', content: 'Be terse.' },
+          { role: 'user', content: 'list' },
+        ],
+        tools,
+      });
+      const request = h.fake.responsesRequests().at(-1)!;
+      const body = request.body as Record<string, unknown>;
+      expect(body.model).toBe('gpt-5.5');
+      expect(body.instructions).toBe('Be terse.');
+      expect(body.tools).toEqual([{ type: 'function', name: 'ls', description: '', parameters: { type: 'object', properties: {} }, strict: false }]);
+      expect(JSON.stringify(body.input)).not.toContain('additional_tools');
+      expect(request.headers).not.toHaveProperty('x-openai-internal-codex-responses-lite');
+    } finally {
+      h.bridge.settings.update({ modelOverrides: undefined });
     }
   });
 });
