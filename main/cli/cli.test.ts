@@ -151,8 +151,7 @@ describe('serve', () => {
   });
 
   it('as a real process: exits 0 on SIGTERM after finishing', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'serve', '-p', String(port), '--no-setup'], { cwd: repo, env: { ...env } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'serve', '-p', '0', '--no-setup'], { cwd: repo, env: { ...env } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
