@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BridgeSnapshot, LogRow } from '../../shared/bridge-api.js';
 import { startHarness, type Harness } from '../../test/support/bridge-harness.js';
-import { createCursorFixture, readApplicationUser } from '../../test/support/cursor-fixture.js';
+import { createCursorFixture, readApplicationUser, realisticApplicationUser } from '../../test/support/cursor-fixture.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
 import { createBridgeService, type BridgeService, type DesktopHost } from './bridge-service.js';
 
@@ -26,9 +26,12 @@ function fakeHost(): DesktopHost & { copied: string[] } {
   };
 }
 
+/** The user's own OpenAI base URL in Cursor before the bridge touched it: undo must bring exactly this back. */
+const PREVIOUS_BASE_URL = 'https://llm-proxy.example.invalid/v1';
+
 async function setUp(cursorRunning = false) {
   h = await startHarness();
-  const dbPath = createCursorFixture(h.dir);
+  const dbPath = createCursorFixture(h.dir, { applicationUser: { ...realisticApplicationUser(), openAIBaseUrl: PREVIOUS_BASE_URL } });
   const host = fakeHost();
   const tunnelProvider = new FakeTunnelProvider();
   const probe = { running: cursorRunning, isCursorRunning: async () => probe.running };
@@ -51,10 +54,15 @@ describe('the window API on the running core', () => {
     expect(checks.find((check) => check.id === 'upstream')).toMatchObject({ ok: true });
 
     const rows: LogRow[] = [];
+    // Stays subscribed: once it has the second row, the unsubscribed listener would have had it too.
+    const control: LogRow[] = [];
+    service.onLog((row) => control.push(row));
     const unsubscribe = service.onLog((row) => rows.push(row));
     await harness.client.chat.completions.create({ model: 'bridge-mini', messages: [{ role: 'user', content: 'log me' }] });
+    await vi.waitFor(() => expect(rows).toHaveLength(1));
     unsubscribe();
     await harness.client.chat.completions.create({ model: 'bridge-mini', messages: [{ role: 'user', content: 'not me' }] });
+    await vi.waitFor(() => expect(control).toHaveLength(2));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ path: '/v1/chat/completions', status: 200, model: 'bridge-mini' });
     expect((await service.recentLog()).length).toBe(2);
@@ -114,6 +122,8 @@ describe('the window API on the running core', () => {
     expect(harness.bridge.tokenRequired()).toBe(true);
     expect(harness.bridge.settings.read().tunnel?.enabled).toBe(true);
 
+    const before = readApplicationUser(dbPath) as { openAIBaseUrl?: string };
+    expect(before.openAIBaseUrl).toBe(PREVIOUS_BASE_URL);
     const preview = await service.configureCursor(true);
     expect(preview.ok).toBe(true);
     expect(preview.diff.join('\n')).toContain('openAIBaseUrl');
@@ -125,15 +135,14 @@ describe('the window API on the running core', () => {
 
     const undone = await service.undoCursor();
     expect(undone.ok).toBe(true);
-    expect((readApplicationUser(dbPath) as { openAIBaseUrl?: string }).openAIBaseUrl).not.toBe(view.url);
+    expect(readApplicationUser(dbPath)).toEqual(before);
 
     const off = await service.setTunnel(false);
     expect(off.state).toBe('off');
     expect(harness.bridge.tokenRequired()).toBe(false);
     expect(harness.bridge.settings.read().tunnel?.enabled).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitFor(() => expect(snapshots.at(-1)?.tunnel.state).toBe('off'));
     expect(snapshots.some((snapshot) => snapshot.tunnel.state === 'online')).toBe(true);
-    expect(snapshots.at(-1)!.tunnel.state).toBe('off');
     expect(path.dirname(dbPath)).toBe(harness.dir);
   });
 

@@ -163,6 +163,14 @@ describe('IPC handlers on the real core', () => {
 });
 
 describe('events to the window', () => {
+  /** A listener of its own on the core's pushes: proof a push happened, for tests that check someone else missed it. */
+  function controlListener(): { logPaths: string[]; tunnelStates: string[] } {
+    const control = { logPaths: [] as string[], tunnelStates: [] as string[] };
+    service.onLog((row) => control.logPaths.push(row.path));
+    service.onSnapshot((snapshot) => control.tunnelStates.push(snapshot.tunnel.state));
+    return control;
+  }
+
   it('a request through the bridge reaches the window as a log event; tunnel changes as snapshots', async () => {
     const stop = forwardEvents(service, window.webContents);
     await h.client.chat.completions.create({ model: 'bridge-fast', messages: [{ role: 'user', content: 'hi' }] });
@@ -177,16 +185,25 @@ describe('events to the window', () => {
 
     stop();
     const sent = window.webContents.sent.length;
+    // Still subscribed: once it has both pushes, the window would have had them too.
+    const control = controlListener();
     await service.setTunnel(false);
     await h.client.models.list();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await vi.waitFor(() => {
+      expect(control.logPaths).toContain('/v1/models');
+      expect(control.tunnelStates).toContain('off');
+    });
     expect(window.webContents.sent.length).toBe(sent);
   });
 
   it('sends nothing to a destroyed window', async () => {
+    // Subscribed first, so it has the row by the time the window's forwarder was offered it.
+    const control = controlListener();
     forwardEvents(service, window.webContents);
     window.webContents.destroy();
     await h.client.models.list();
+    await vi.waitFor(() => expect(control.logPaths).toContain('/v1/models'));
+    expect(window.webContents.sendAttemptsAfterDestroy).toBe(0);
     expect(window.webContents.sent).toEqual([]);
   });
 });

@@ -126,8 +126,11 @@ describe('the tray menu on the real core', () => {
     trayMenu.dispose();
     expect(tray.destroyed).toBe(true);
     const built = tray.menusBuilt;
+    // A listener still subscribed: once it has the push, the disposed tray would have had it too.
+    const pushed: boolean[] = [];
+    service.onSnapshot((snapshot) => pushed.push(snapshot.startAtLogin));
     await service.setStartAtLogin(true);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitFor(() => expect(pushed).toContain(true));
     expect(tray.menusBuilt).toBe(built);
   });
 });

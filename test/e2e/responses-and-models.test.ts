@@ -64,24 +64,54 @@ describe('POST /v1/responses', () => {
 });
 
 describe('Cursor agent mode: Responses-shaped bodies on /v1/chat/completions', () => {
-  it('accepts input/instructions/include/reasoning/text and answers in Chat Completions format', async () => {
-    const res = await fetch(`${h.bridge.baseUrl}/v1/chat/completions`, {
+  /** What Cursor's agent mode posts (captured shape): Responses fields, sent to the Chat Completions path. */
+  const agentBody = (stream: boolean) => ({
+    model: 'bridge-pro-high',
+    instructions: 'You are Cursor.',
+    input: [{ role: 'user', content: [{ type: 'input_text', text: 'from cursor' }] }],
+    include: ['reasoning.encrypted_content'],
+    reasoning: { effort: 'medium', summary: 'auto' },
+    text: { verbosity: 'low' },
+    stream,
+  });
+  const postAgent = (stream: boolean) =>
+    fetch(`${h.bridge.baseUrl}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer x' },
-      body: JSON.stringify({
-        model: 'bridge-pro-high',
-        instructions: 'You are Cursor.',
-        input: [{ role: 'user', content: [{ type: 'input_text', text: 'from cursor' }] }],
-        include: ['reasoning.encrypted_content'],
-        reasoning: { effort: 'medium', summary: 'auto' },
-        text: { verbosity: 'low' },
-        stream: false,
-      }),
+      body: JSON.stringify(agentBody(stream)),
     });
+
+  it('accepts input/instructions/include/reasoning/text and answers in Chat Completions format', async () => {
+    const res = await postAgent(false);
     expect(res.status).toBe(200);
     const completion = (await res.json()) as { object: string; choices: Array<{ message: { content: string } }> };
     expect(completion.object).toBe('chat.completion');
     expect(completion.choices[0]!.message.content).toBe('Hello from the fake backend. You said: from cursor');
+  });
+
+  it('streams chat.completion.chunk events ending in [DONE], with the instructions and effort sent upstream', async () => {
+    h.fake.enqueue({ kind: 'text', deltas: ['from ', 'the ', 'agent'] });
+    const res = await postAgent(true);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const data = (await res.text())
+      .split('\n')
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => line.slice(6));
+    expect(data.at(-1)).toBe('[DONE]');
+    const chunks = data.slice(0, -1).map((json) => JSON.parse(json) as OpenAI.Chat.ChatCompletionChunk);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.every((chunk) => chunk.object === 'chat.completion.chunk' && chunk.model === 'bridge-pro-high')).toBe(true);
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('from the agent');
+    expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('stop');
+
+    const target = await h.bridge.models.resolve('bridge-pro-high');
+    // A lite model takes instructions as a developer item; its default effort (high) must yield to the client's.
+    expect(target).toMatchObject({ lite: true, effort: 'high' });
+    const upstream = h.fake.responsesRequests().at(-1)!.body as { instructions?: unknown; input: unknown[]; reasoning: { effort: string } };
+    expect(upstream.instructions).toBeUndefined();
+    expect(upstream.input[0]).toEqual({ type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'You are Cursor.' }] });
+    expect(upstream.reasoning.effort).toBe('medium');
   });
 });
 

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import OpenAI, { APIError } from 'openai';
 import { request } from 'undici';
@@ -51,6 +52,63 @@ async function lastLogEntry(log: { entries: RequestLogEntry[] }, path: string): 
 
 const gapsBetween = (times: number[]): number[] => times.slice(1).map((t, i) => t - times[i]!);
 
+/** The un-jittered waits between `tries` tries under DEFAULT_BACKOFF. */
+const backoffTotalMs = (tries: number): number =>
+  Array.from({ length: tries - 1 }, (_, i) => Math.min(DEFAULT_BACKOFF.maxDelayMs, DEFAULT_BACKOFF.initialDelayMs * 2 ** i)).reduce((a, b) => a + b, 0);
+
+/**
+ * A TCP relay in front of the fake backend that can lose requests the way a flaky network does: the connection
+ * carrying one of the first `postsToDrop` POSTs is destroyed before a byte reaches the backend. GETs (the catalog
+ * fetch) always pass. `close()` leaves a closed port behind.
+ */
+interface FlakyRelay {
+  readonly port: number;
+  /** Where the relay forwards to; set once the fake backend is up. */
+  targetPort: number;
+  postsToDrop: number;
+  /** POSTs that reached the relay, dropped ones included. */
+  postsSeen: number;
+  close(): Promise<void>;
+}
+
+async function startFlakyRelay(): Promise<FlakyRelay> {
+  const sockets = new Set<net.Socket>();
+  const track = (socket: net.Socket): net.Socket => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    return socket;
+  };
+  const server = net.createServer((client) => {
+    track(client);
+    const upstream = track(net.connect(relay.targetPort, '127.0.0.1'));
+    const cut = (): void => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', cut);
+    upstream.on('error', cut);
+    client.on('data', (chunk: Buffer) => {
+      if (chunk.subarray(0, 5).toString('latin1') === 'POST ' && ++relay.postsSeen <= relay.postsToDrop) return cut();
+      upstream.write(chunk);
+    });
+    client.on('end', () => upstream.end());
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const relay: FlakyRelay = {
+    port: (server.address() as net.AddressInfo).port,
+    targetPort: 0,
+    postsToDrop: 0,
+    postsSeen: 0,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+  return relay;
+}
+
 describe('faults upstream', () => {
   let h: Harness;
   let log: ReturnType<typeof logSince>;
@@ -101,6 +159,49 @@ describe('faults upstream', () => {
       const error = await failureOf(askStream());
       expect(error.status).toBe(400);
       expect(h.fake.responsesRequests()).toHaveLength(1);
+    });
+  });
+
+  describe('network errors before anything was relayed', () => {
+    let relay: FlakyRelay;
+    let viaRelay: Harness;
+    beforeAll(async () => {
+      relay = await startFlakyRelay();
+      // The catalog fetch is lazy: nothing goes upstream before the relay knows where the fake backend is.
+      viaRelay = await startHarness({ env: { CODEX_BRIDGE_UPSTREAM: `http://127.0.0.1:${relay.port}/backend-api` } });
+      relay.targetPort = Number(new URL(viaRelay.fake.baseUrl).port);
+      // The catalog (a GET) is fetched now, so the tries counted and timed below are the chat request's alone.
+      expect((await viaRelay.bridge.models.refresh()).state).toBe('live');
+    });
+    afterAll(async () => {
+      await viaRelay.close();
+      await relay.close();
+    });
+
+    it('retries two lost connections and answers from the third try', async () => {
+      relay.postsToDrop = 2;
+      const relayLog = logSince(viaRelay);
+      const completion = await viaRelay.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'flaky network' }] });
+      expect(completion.choices[0]!.message.content).toBe(echo('flaky network'));
+      expect(relay.postsSeen).toBe(3);
+      expect(viaRelay.fake.responsesRequests()).toHaveLength(1);
+      expect((await lastLogEntry(relayLog, '/v1/chat/completions')).attempts).toBe(3);
+    });
+
+    it('gives up on a closed port after the bounded, backed-off tries with a 502 upstream_unreachable', async () => {
+      await relay.close();
+      viaRelay.fake.reset();
+      const started = Date.now();
+      const error = await failureOf(viaRelay.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }));
+      const elapsed = Date.now() - started;
+      expect(error.status).toBe(502);
+      expect(error.type).toBe('upstream_error');
+      expect(error.code).toBe('upstream_unreachable');
+      expect(error.message).toMatch(/Could not reach the ChatGPT backend: connect ECONNREFUSED/);
+      expect(viaRelay.fake.responsesRequests()).toHaveLength(0);
+      // Nothing can be counted at a closed port: the waits tell how many tries there were (±10 % jitter each).
+      expect(elapsed).toBeGreaterThanOrEqual(0.9 * backoffTotalMs(DEFAULT_BACKOFF.maxAttempts) - 5);
+      expect(elapsed).toBeLessThan(0.9 * backoffTotalMs(DEFAULT_BACKOFF.maxAttempts + 1));
     });
   });
 
@@ -163,10 +264,10 @@ describe('faults upstream', () => {
 
   describe('response.failed before any output', () => {
     it.each([
-      ['context_length_exceeded', 'Your input exceeds the context window of this model.', 400, OpenAI.BadRequestError, /context window/],
-      ['insufficient_quota', 'You exceeded your current quota.', 429, OpenAI.RateLimitError, /Quota exceeded/],
-      ['rate_limit_exceeded', 'Rate limit reached. Please try again in 120s.', 429, OpenAI.RateLimitError, /try again in 120s/],
-    ] as const)('%s → %i, not retried', async (code, message, status, errorClass, wording) => {
+      ['context_length_exceeded', 400, 'Your input exceeds the context window of this model.', OpenAI.BadRequestError, /context window/],
+      ['insufficient_quota', 429, 'You exceeded your current quota.', OpenAI.RateLimitError, /Quota exceeded/],
+      ['rate_limit_exceeded', 429, 'Rate limit reached. Please try again in 120s.', OpenAI.RateLimitError, /try again in 120s/],
+    ] as const)('%s → %i, not retried', async (code, status, message, errorClass, wording) => {
       h.fake.enqueue({ kind: 'failed', code, message });
       const error = await failureOf(ask());
       expect(error).toBeInstanceOf(errorClass);

@@ -59,6 +59,8 @@ export class FakeSession implements SessionLike {
 export class FakeWebContents extends EventEmitter implements WebContentsLike {
   readonly session = new FakeSession();
   readonly sent: Array<{ channel: string; args: unknown[] }> = [];
+  /** send() calls made after destroy(): recorded before the throw, so a caller that swallows the throw is still caught. */
+  sendAttemptsAfterDestroy = 0;
   readonly mainFrame: FakeFrame;
   windowOpenHandler: ((details: { url: string }) => { action: 'deny' }) | undefined;
   private destroyed = false;
@@ -69,8 +71,11 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
   }
 
   send(channel: string, ...args: unknown[]): void {
-    // Electron throws "Object has been destroyed" here.
-    if (this.destroyed) throw new Error('Object has been destroyed');
+    if (this.destroyed) {
+      this.sendAttemptsAfterDestroy += 1;
+      // What Electron throws here.
+      throw new Error('Object has been destroyed');
+    }
     this.sent.push({ channel, args });
   }
   isDestroyed(): boolean {
