@@ -179,3 +179,19 @@ describe('tunnel switches in quick succession', () => {
     expect(withToken.status).toBe(200);
   });
 });
+
+describe('start at login', () => {
+  it('is turned on by the first launch only; afterwards the user choice stands', async () => {
+    const { harness, service, host } = await setUp();
+    expect(host.startAtLogin()).toBe(false);
+    await service.restore();
+    expect(host.startAtLogin()).toBe(true);
+    expect(harness.bridge.settings.read().startAtLogin).toBe(true);
+
+    expect(await service.setStartAtLogin(false)).toBe(false);
+    const relaunched = createBridgeService({ bridge: harness.bridge, env: {}, host, tunnelProvider: new FakeTunnelProvider() });
+    await relaunched.restore();
+    expect(host.startAtLogin()).toBe(false);
+    await relaunched.close();
+  });
+});

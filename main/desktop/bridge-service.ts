@@ -207,6 +207,7 @@ export function createBridgeService(options: BridgeServiceOptions): BridgeServic
     },
     async setStartAtLogin(enabled) {
       const now = host.setStartAtLogin(enabled);
+      bridge.settings.update({ startAtLogin: now });
       publishSnapshot();
       return now;
     },
@@ -218,7 +219,11 @@ export function createBridgeService(options: BridgeServiceOptions): BridgeServic
       return () => snapshotListeners.delete(listener);
     },
     async restore() {
-      if (bridge.settings.read().tunnel?.enabled === true) await serialized(startTunnel);
+      const settings = bridge.settings.read();
+      // A tray app is meant to be there after a restart: the first launch turns start-at-login on, once; from then
+      // on only the user's choice counts.
+      if (settings.startAtLogin === undefined) bridge.settings.update({ startAtLogin: host.setStartAtLogin(true) });
+      if (settings.tunnel?.enabled === true) await serialized(startTunnel);
     },
     async close() {
       await serialized(stopTunnel);

@@ -19,6 +19,8 @@ export interface KnownSettings {
   allowedOrigins?: string[];
   tunnel?: TunnelSettings;
   idleTimeoutMs?: number;
+  /** The desktop app's start-at-login choice; absent until the app's first launch turns it on. */
+  startAtLogin?: boolean;
 }
 
 /**
@@ -98,6 +100,7 @@ export function validateSettings(value: unknown, where: string): BridgeSettings 
   checkOverrides(check, value.modelOverrides);
   check.boolean('reasoningSummaries', value.reasoningSummaries);
   check.boolean('requireToken', value.requireToken);
+  check.boolean('startAtLogin', value.startAtLogin);
   const origins = value.allowedOrigins;
   if (origins !== undefined && (!Array.isArray(origins) || origins.some((o) => typeof o !== 'string' || o.trim() === ''))) {
     check.fail('allowedOrigins', `must be a list of origin strings${got(origins)}`);
