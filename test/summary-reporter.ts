@@ -50,12 +50,15 @@ export default class SummaryReporter implements Reporter {
     let passed = 0;
     let failed = 0;
     for (const testModule of testModules) {
+      let failedHere = 0;
       for (const test of testModule.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (state === 'failed') failedHere++;
       }
-      if (testModule.state() === 'failed' && [...testModule.children.allTests()].length === 0) failed++;
+      // A module can fail with no failed test of its own (a throwing beforeAll skips them all): it still counts.
+      if (testModule.state() === 'failed' && failedHere === 0) failedHere = 1;
+      failed += failedHere;
     }
     // An unhandled error fails the run (vitest exits 1) even when every test passed: count each as a failure.
     failed += unhandledErrors.length;
