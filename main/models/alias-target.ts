@@ -1,6 +1,6 @@
-import { clampEffort, type ModelTarget } from '../translate/model-target.js';
 import { ALIASES, type AliasDefinition, type AliasOverride, type AliasOverrides, type Role } from './aliases.js';
 import type { CatalogModel } from './catalog.js';
+import { clampEffort, type ModelTarget } from './model-target.js';
 import type { RoleModels } from './resolve-roles.js';
 
 /** Where an alias's current routing came from: the live (or last good) catalog, the built-in table, or settings. */

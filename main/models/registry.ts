@@ -1,9 +1,9 @@
 import { ApiError } from '../errors/api-error.js';
-import type { ModelTarget } from '../translate/model-target.js';
 import { resolveAliases, type AliasResolution, type ResolvedAlias } from './alias-target.js';
 import { aliasDefinition, type AliasOverrides } from './aliases.js';
 import type { CatalogModel } from './catalog.js';
 import { DEFAULT_CATALOG } from './default-catalog.js';
+import type { ModelTarget } from './model-target.js';
 import { resolveRoles } from './resolve-roles.js';
 
 /**

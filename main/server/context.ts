@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ModelTarget } from '../translate/model-target.js';
+import type { ModelTarget } from '../models/model-target.js';
 import type { ResponsesEvent } from '../upstream/sse-events.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
 import type { RequestLogEntry } from './request-log.js';

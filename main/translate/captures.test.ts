@@ -5,12 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../errors/api-error.js';
+import type { ModelTarget } from '../models/model-target.js';
 import { assembleChatCompletion, assembleResponse } from '../../test/support/collect-events.js';
+import type { ResponsesEvent } from '../upstream/sse-events.js';
 import { chatToResponsesRequest } from './chat-request.js';
 import { ChatStreamTranslator } from './chat-stream.js';
 import { isRecord, type JsonObject } from './json.js';
-import type { ModelTarget } from './model-target.js';
-import type { ChatCompletionChunk, ResponsesEvent } from './types.js';
+import type { ChatCompletionChunk } from './types.js';
 
 const FIXTURES = new URL('../../test/fixtures/codex-cli/', import.meta.url);
 

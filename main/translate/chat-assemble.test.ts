@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assembleChatCompletion } from '../../test/support/collect-events.js';
+import type { ResponsesEvent } from '../upstream/sse-events.js';
 import { ChatCompletionCollector } from './chat-assemble.js';
-import type { ResponsesEvent } from './types.js';
 
 
 const meta = { id: 'chatcmpl-2', model: 'bridge-pro', created: 1_700_000_001 };

@@ -3,11 +3,12 @@
  * The content comes from `response.output_item.done` items because the backend's `response.completed` may carry
  * an empty `output`; only the final items are kept, so memory does not grow with the number of deltas.
  */
+import type { ResponsesEvent } from '../upstream/sse-events.js';
 import { isRecord, type JsonObject } from './json.js';
 import { functionCall, messageRefusal, messageText, reasoningSummary } from './output-items.js';
 import { finishReason, readTerminal, streamEndedEarly, type Terminal } from './terminal.js';
 import { mapUsage } from './usage.js';
-import type { ChatCompletion, ChatCompletionMessage, ResponsesEvent } from './types.js';
+import type { ChatCompletion, ChatCompletionMessage } from './types.js';
 
 export interface ChatCompletionMeta {
   id: string;

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../errors/api-error.js';
+import type { ModelTarget } from '../models/model-target.js';
 import { chatToResponsesRequest, isResponsesShaped } from './chat-request.js';
 import { DEFAULT_INSTRUCTIONS } from './codex-request.js';
-import type { ModelTarget } from './model-target.js';
 
 const classic: ModelTarget = {
   alias: 'bridge-classic',

@@ -4,11 +4,11 @@
  * this file maps the validated messages to input items and hands placement to codex-request.ts.
  */
 import { invalidRequest } from '../errors/api-error.js';
+import type { ModelTarget } from '../models/model-target.js';
 import { parseChatRequest } from './chat-validate.js';
 import { finalizeRequest, Instruction, resolveEffort, type RequestDraft, type RequestOptions } from './codex-request.js';
 import { present } from './fields.js';
 import { isRecord } from './json.js';
-import type { ModelTarget } from './model-target.js';
 import { flatFunctionTool } from './tools.js';
 import type {
   ChatMessage,

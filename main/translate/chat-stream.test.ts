@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../errors/api-error.js';
+import type { ResponsesEvent } from '../upstream/sse-events.js';
 import { ChatStreamTranslator, type ChatStreamOptions } from './chat-stream.js';
-import type { ChatCompletionChunk, ResponsesEvent } from './types.js';
+import type { ChatCompletionChunk } from './types.js';
 
 const meta = { id: 'chatcmpl-1', model: 'bridge-pro', created: 1_700_000_000 };
 const usage = {

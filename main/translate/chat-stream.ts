@@ -3,11 +3,12 @@
  * (output_item.added, then argument deltas) with a stable index per call; exactly one chunk carries a
  * finish_reason, and nothing is emitted after it (a second "stop" after "tool_calls" makes agents drop the calls).
  */
+import type { ResponsesEvent } from '../upstream/sse-events.js';
 import { isRecord, type JsonObject } from './json.js';
 import { callId } from './output-items.js';
 import { finishReason, readTerminal, streamEndedEarly } from './terminal.js';
 import { mapUsage } from './usage.js';
-import type { ChatCompletionChunk, ChatDelta, ChatFinishReason, ResponsesEvent } from './types.js';
+import type { ChatCompletionChunk, ChatDelta, ChatFinishReason } from './types.js';
 
 export interface ChatStreamOptions {
   id: string;

@@ -4,7 +4,7 @@
  * Codex backend insists on (store:false, stream:true, encrypted reasoning, §4.6).
  */
 import { invalidRequest } from '../errors/api-error.js';
-import { clampEffort, EFFORT_ORDER, type ModelTarget } from './model-target.js';
+import { clampEffort, EFFORT_ORDER, type ModelTarget } from '../models/model-target.js';
 import { additionalToolsItem } from './tools.js';
 import type {
   MessageItem,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assembleResponse } from '../../test/support/collect-events.js';
-import type { ResponsesEvent } from './types.js';
+import type { ResponsesEvent } from '../upstream/sse-events.js';
 
 const item = (id: string) => ({ id, type: 'message', role: 'assistant', content: [{ type: 'output_text', text: id }] });
 const done = (at: number, id: string): ResponsesEvent => ({ type: 'response.output_item.done', output_index: at, item: item(id) });

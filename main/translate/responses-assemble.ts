@@ -4,9 +4,9 @@
  * `output_item.done` items when the backend left it empty.
  */
 import { failureToApiError } from '../errors/upstream-failure.js';
+import type { ResponsesEvent } from '../upstream/sse-events.js';
 import { isRecord, type JsonObject } from './json.js';
 import { streamEndedEarly } from './terminal.js';
-import type { ResponsesEvent } from './types.js';
 
 export class ResponseCollector {
   #items: Array<{ at: number; item: JsonObject }> = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../errors/api-error.js';
+import type { ModelTarget } from '../models/model-target.js';
 import { DEFAULT_INSTRUCTIONS } from './codex-request.js';
-import type { ModelTarget } from './model-target.js';
 import { normalizeResponsesRequest } from './responses-request.js';
 
 const classic: ModelTarget = {

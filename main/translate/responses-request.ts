@@ -5,6 +5,7 @@
  * The `input` items are checked in responses-input.ts.
  */
 import { invalidRequest } from '../errors/api-error.js';
+import type { ModelTarget } from '../models/model-target.js';
 import { parseFunctionDefinition } from './chat-validate.js';
 import { finalizeRequest, Instruction, resolveEffort, type RequestDraft, type RequestOptions } from './codex-request.js';
 import {
@@ -20,7 +21,6 @@ import {
   parseJsonSchemaSpec,
 } from './fields.js';
 import { isRecord, jsonTypeOf } from './json.js';
-import type { ModelTarget } from './model-target.js';
 import { parseInput } from './responses-input.js';
 import { flatFunctionTool } from './tools.js';
 import type {

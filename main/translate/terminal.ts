@@ -1,8 +1,9 @@
 /** How a Responses stream ended, as far as a Chat Completions client is concerned. */
 import { ApiError } from '../errors/api-error.js';
 import { failureToApiError } from '../errors/upstream-failure.js';
+import type { ResponsesEvent } from '../upstream/sse-events.js';
 import { isRecord, type JsonObject } from './json.js';
-import type { ChatFinishReason, ResponsesEvent } from './types.js';
+import type { ChatFinishReason } from './types.js';
 
 export interface Terminal {
   /** 'completed' becomes 'stop' or 'tool_calls' depending on what was produced. */

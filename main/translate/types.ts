@@ -240,14 +240,6 @@ export interface ResponsesRequest {
   text?: ResponsesText;
 }
 
-// ---------------------------------------------------------------- Responses stream
-
-/** The JSON `data:` of one Responses SSE event; the backend's `type` field is authoritative, not the `event:` line. */
-export interface ResponsesEvent {
-  type: string;
-  [key: string]: unknown;
-}
-
 // ---------------------------------------------------------------- Chat Completions replies
 
 export type ChatFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';

@@ -1,8 +1,10 @@
 import { createParser } from 'eventsource-parser';
 
-import type { ResponsesEvent } from '../translate/types.js';
-
-export type { ResponsesEvent };
+/** The JSON `data:` of one Responses SSE event; the backend's `type` field is authoritative, not the `event:` line. */
+export interface ResponsesEvent {
+  type: string;
+  [key: string]: unknown;
+}
 
 /**
  * Parses a byte stream of Server-Sent Events into Responses events as they arrive (no buffering beyond one

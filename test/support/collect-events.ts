@@ -1,6 +1,6 @@
 import { ChatCompletionCollector, type ChatCompletionMeta } from '../../main/translate/chat-assemble.js';
 import { ResponseCollector } from '../../main/translate/responses-assemble.js';
-import type { ResponsesEvent } from '../../main/translate/types.js';
+import type { ResponsesEvent } from '../../main/upstream/sse-events.js';
 
 /** Feeds a whole recorded stream to the collector the non-streaming route uses. */
 export function assembleChatCompletion(events: Iterable<ResponsesEvent>, meta: ChatCompletionMeta) {

@@ -1,5 +1,5 @@
 import { invalidRequest } from '../../errors/api-error.js';
-import type { ModelTarget } from '../../translate/model-target.js';
+import type { ModelTarget } from '../../models/model-target.js';
 import type { RequestContext } from '../context.js';
 import { conversationKey } from '../conversation-key.js';
 import { readJsonBody } from '../http-io.js';
