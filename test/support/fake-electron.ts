@@ -66,6 +66,8 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
   sendAttemptsAfterDestroy = 0;
   readonly mainFrame: FakeFrame;
   windowOpenHandler: ((details: { url: string }) => { action: 'deny' }) | undefined;
+  /** A renderer to deliver sent messages to, as Electron would (test/support/electron-window.ts sets one). */
+  deliverTo: ((channel: string, ...args: unknown[]) => void) | undefined;
   private destroyed = false;
 
   constructor(url = 'about:blank') {
@@ -80,6 +82,8 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
       throw new Error('Object has been destroyed');
     }
     this.sent.push({ channel, args });
+    // Electron serialises what it sends (structured clone): the renderer never shares an object with main.
+    this.deliverTo?.(channel, ...structuredClone(args));
   }
   isDestroyed(): boolean {
     return this.destroyed;
@@ -344,6 +348,16 @@ export class FakeIpcRenderer implements IpcRendererLike {
   listenerCount(channel: string): number {
     return this.events.listenerCount(channel);
   }
+}
+
+/** Runs a built preload (out/preload/preload.cjs) as Electron's sandbox does: CommonJS whose only module is `electron`. */
+export function runBuiltPreload(code: string, electron: { contextBridge: ContextBridgeLike; ipcRenderer: IpcRendererLike }): void {
+  const requireElectronOnly = (id: string): unknown => {
+    if (id !== 'electron') throw new Error(`module not found: ${id}`);
+    return electron;
+  };
+  const module = { exports: {} };
+  new Function('require', 'module', 'exports', code)(requireElectronOnly, module, module.exports);
 }
 
 export class FakeContextBridge implements ContextBridgeLike {

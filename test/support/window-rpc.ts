@@ -34,6 +34,15 @@ export async function buildRenderer(outDir: string): Promise<void> {
   });
 }
 
+/** Builds the preload exactly as `npm run build` does (vite.preload.config.ts): `outDir`/preload.cjs. */
+export async function buildPreload(outDir: string): Promise<void> {
+  await build({
+    configFile: path.join(REPO_ROOT, 'vite.preload.config.ts'),
+    logLevel: 'silent',
+    build: { outDir, emptyOutDir: true },
+  });
+}
+
 export interface WindowRpc {
   /** Open this in the browser: the window, with `window.bridge` backed by the service. */
   url: string;
