@@ -1,6 +1,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProtocolLike } from './electron-types.js';
+import { parseUrl } from './parse-url.js';
 
 /**
  * The window's own origin, app://bridge. A privileged standard scheme instead of file:// gives the page a real origin
@@ -29,7 +30,10 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.woff2': 'font/woff2',
 };
 
-/** Before app ready (Electron refuses later): a standard, secure scheme that fetch and module scripts may load from. */
+/**
+ * Before app ready (Electron refuses later): a standard, secure scheme that fetch and module scripts may load from.
+ * Not corsEnabled: the page loads its own (same-origin) files, and no other origin may read ours (electron#51152).
+ */
 export function registerAppScheme(protocol: Pick<ProtocolLike, 'registerSchemesAsPrivileged'>): void {
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
@@ -42,15 +46,14 @@ export function serveAppProtocol(protocol: Pick<ProtocolLike, 'handle'>, rendere
 /** Where a request maps to inside `root`, or undefined when it is not one of our files' URLs. */
 function fileFor(root: string, request: Pick<Request, 'url' | 'method'>): string | undefined {
   if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
-  let url: URL;
+  const url = parseUrl(request.url);
+  if (url?.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return undefined;
   let pathname: string;
   try {
-    url = new URL(request.url);
     pathname = decodeURIComponent(url.pathname);
   } catch {
     return undefined;
   }
-  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return undefined;
   // Backslashes and NULs have no place in our file names; they only serve to confuse path handling.
   if (pathname.includes('\\') || pathname.includes('\0')) return undefined;
   const file = path.resolve(root, `.${pathname === '/' ? '/index.html' : pathname}`);

@@ -17,6 +17,7 @@ import {
   fakeWindowFactory,
   invokeEventFrom,
 } from '../../test/support/fake-electron.js';
+import { desktopAppEnv } from '../../test/support/bridge-harness.js';
 import { startFakeBackend, type FakeBackend } from '../../test/support/fake-backend/server.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
 import { APP_CSP, APP_INDEX_URL } from './app-protocol.js';
@@ -40,17 +41,7 @@ let running: DesktopApp | undefined;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'desktop-app-'));
   fake = await startFakeBackend();
-  const authPath = path.join(dir, 'codex', 'auth.json');
-  await fake.tokens.writeAuthFile(authPath, { expiresInSec: 3600 });
-  env = {
-    CODEX_BRIDGE_UPSTREAM: fake.baseUrl,
-    CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
-    CODEX_AUTH_PATH: authPath,
-    CODEX_BRIDGE_HOME: path.join(dir, 'bridge-home'),
-    CODEX_BRIDGE_PORT: '0',
-    CODEX_BRIDGE_CURSOR_DB: path.join(dir, 'cursor', 'state.vscdb'),
-    XDG_CONFIG_HOME: path.join(dir, 'config'),
-  };
+  env = await desktopAppEnv(dir, fake);
   app = new FakeApp(path.join(dir, 'app'));
   ipcMain = new FakeIpcMain();
   windows = fakeWindowFactory(app);

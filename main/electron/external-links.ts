@@ -1,3 +1,5 @@
+import { parseUrl } from './parse-url.js';
+
 /** The default OpenAI sign-in issuer (the in-app sign-in and auth.json refreshes talk to it). */
 const DEFAULT_AUTH_ISSUER = 'https://auth.openai.com';
 
@@ -24,13 +26,8 @@ export function externalLinkPolicy(env: NodeJS.ProcessEnv): (url: string) => boo
   const issuer = originOf(env.CODEX_BRIDGE_AUTH_ISSUER?.trim() || DEFAULT_AUTH_ISSUER);
   const allowed: AllowedLink[] = [...(issuer ? [{ origin: issuer }] : []), ...FIXED_LINKS];
   return (url) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return false;
-    }
-    if (parsed.protocol !== 'https:' || parsed.username || parsed.password) return false;
+    const parsed = parseUrl(url);
+    if (parsed?.protocol !== 'https:' || parsed.username || parsed.password) return false;
     const where = `${parsed.pathname}${parsed.hash}`;
     return allowed.some((link) => link.origin === parsed.origin && (!link.paths || link.paths.some((prefix) => where.startsWith(prefix))));
   };
@@ -38,10 +35,6 @@ export function externalLinkPolicy(env: NodeJS.ProcessEnv): (url: string) => boo
 
 /** The origin of a configured issuer, if it is https (the browser is never sent to a plain-http page). */
 function originOf(value: string): string | undefined {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' ? url.origin : undefined;
-  } catch {
-    return undefined;
-  }
+  const url = parseUrl(value);
+  return url?.protocol === 'https:' ? url.origin : undefined;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { APP_HOST, APP_INDEX_URL, APP_SCHEME } from './app-protocol.js';
+import { parseUrl } from './parse-url.js';
 
 /** Where the window's page comes from: the built renderer on app://, or Vite's dev server while developing. */
 export type RendererLocation = { kind: 'app'; url: string } | { kind: 'dev-server'; url: string };
@@ -25,12 +26,8 @@ export function rendererLocation({ isPackaged, devServerUrl }: RendererLocationO
 }
 
 function isLoopbackHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  } catch {
-    return false;
-  }
+  const url = parseUrl(value);
+  return (url?.protocol === 'http:' || url?.protocol === 'https:') && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
 /**
@@ -38,12 +35,8 @@ function isLoopbackHttpUrl(value: string): boolean {
  * origin. Everything else (a remote page a compromised renderer navigated to, a file: URL) is foreign.
  */
 export function isRendererUrl(location: RendererLocation, url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
+  const parsed = parseUrl(url);
+  if (!parsed) return false;
   if (location.kind === 'dev-server') return parsed.origin === new URL(location.url).origin;
   // app: is not a scheme Node's URL knows, so its origin reads "null": compare the parts.
   return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST && !parsed.username && ['/', '/index.html'].includes(parsed.pathname);

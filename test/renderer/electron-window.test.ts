@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_CSP, APP_INDEX_URL } from '../../main/electron/app-protocol.js';
 import { runDesktopApp, type DesktopApp } from '../../main/electron/desktop-app.js';
 import { REQUEST_CHANNELS } from '../../shared/bridge-api.js';
+import { desktopAppEnv } from '../support/bridge-harness.js';
 import { openElectronWindow, type ElectronWindow } from '../support/electron-window.js';
 import { startFakeBackend, type FakeBackend } from '../support/fake-backend/server.js';
 import {
@@ -69,8 +70,6 @@ beforeAll(async () => {
     buildRenderer(path.join(appPath, 'out', 'renderer')),
     buildPreload(path.join(appPath, 'out', 'preload')),
   ]);
-  const authPath = path.join(dir, 'codex', 'auth.json');
-  await fake.tokens.writeAuthFile(authPath, { expiresInSec: 3600 });
 
   const app = new FakeApp(appPath);
   const protocol = new FakeProtocol(app);
@@ -88,15 +87,7 @@ beforeAll(async () => {
       buildMenu: buildFakeMenu,
     },
     {
-      env: {
-        CODEX_BRIDGE_UPSTREAM: fake.baseUrl,
-        CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
-        CODEX_AUTH_PATH: authPath,
-        CODEX_BRIDGE_HOME: path.join(dir, 'bridge-home'),
-        CODEX_BRIDGE_PORT: '0',
-        CODEX_BRIDGE_CURSOR_DB: path.join(dir, 'cursor', 'state.vscdb'),
-        XDG_CONFIG_HOME: path.join(dir, 'config'),
-      },
+      env: await desktopAppEnv(dir, fake),
       platform: 'linux',
       homedir: dir,
       execPath: '/opt/bridge/codex-cursor-bridge',
