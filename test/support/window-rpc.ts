@@ -1,7 +1,8 @@
 /**
- * Test support for the desktop window: serves the BUILT renderer on loopback (its files through the app:// handler) and backs its `window.bridge` with a
- * real `BridgeApi` (the core's BridgeService) over a small RPC, so a real browser drives the real window against the
- * real core. Electron's preload + IPC are replaced by:
+ * Test support for the desktop window: serves the BUILT renderer on loopback (its files through the app:// handler)
+ * and backs its `window.bridge` with a real `BridgeApi` (the core's BridgeService) over a small RPC, so a real browser
+ * drives the real window against the real core. Electron's preload + IPC are replaced by (electron-window.ts keeps
+ * them):
  *   POST /rpc/<method>   body: JSON array of arguments → {ok:true, result} | {ok:false, error:{message}}
  *   GET  /events         SSE: `event: log` / `event: snapshot`, data = the JSON row / snapshot
  *   GET  /bridge-shim.js defines `window.bridge` (exactly the BridgeApi methods) on top of the two above
