@@ -1,11 +1,17 @@
 // @ts-check
 /**
  * Draws the tray and app icons (a bridge arch over a deck) and writes them as PNGs with nothing but zlib:
- *   resources/tray.png               32×32 green, Windows and Linux trays
- *   resources/trayTemplate.png       16×16 black + alpha, macOS menu bar (a "Template" image is recoloured by macOS)
+ *   resources/tray.png               32×32 green, Windows and Linux trays: the bridge is ready
+ *   resources/trayTemplate.png       16×16 black + alpha, macOS menu bar (a "Template" image is recoloured by macOS
+ *                                    for light and dark menu bars): ready
  *   resources/trayTemplate@2x.png    32×32, the same for Retina
+ *   resources/tray-<state>-<bar>.png 32×32, the other states for Windows and Linux: the green glyph with a badge
+ *                                    whose shape says the state (attention: a dot, error: a cross, tunnel online: a
+ *                                    ring) and whose colour is drawn for a light or a dark bar (3:1 or more on each)
+ *   resources/tray-<state>Template.png, …Template@2x.png: the same badges in black for macOS
  *   build/icon.png                   512×512 app icon; electron-builder derives .icns/.ico from it
- * Run `node build/make-icons.mjs` after changing the drawing; the PNGs are committed.
+ * main/electron/tray-icon.ts picks the file. Run `node build/make-icons.mjs` after changing the drawing; the PNGs are
+ * committed.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +90,51 @@ function png(size, rows) {
 }
 
 const GREEN = [16, 163, 127];
+const BLACK = [0, 0, 0];
+
+/** The badge sits in the bottom-right corner, with a transparent gap around it that separates it from the glyph. */
+const BADGE = { cx: 0.76, cy: 0.76, radius: 0.22, gap: 0.08 };
+
+/** Whether a point of the unit square is inside the badge of a state (shapes differ, so no state relies on colour). */
+const BADGE_SHAPES = {
+  attention: (x, y) => Math.hypot(x - BADGE.cx, y - BADGE.cy) <= BADGE.radius,
+  error: (x, y) => {
+    const dx = x - BADGE.cx;
+    const dy = y - BADGE.cy;
+    const half = BADGE.radius * 0.95;
+    const stroke = BADGE.radius * 0.36;
+    const inBox = Math.abs(dx) <= half && Math.abs(dy) <= half;
+    return inBox && (Math.abs(dx - dy) / Math.SQRT2 <= stroke / 2 || Math.abs(dx + dy) / Math.SQRT2 <= stroke / 2);
+  },
+  tunnel: (x, y) => {
+    const r = Math.hypot(x - BADGE.cx, y - BADGE.cy);
+    return r <= BADGE.radius && r >= BADGE.radius * 0.5;
+  },
+};
+
+/** Badge colours per bar (GitHub Primer's light and dark attention/danger/accent): 3:1 or more against the bar. */
+const BADGE_COLOURS = {
+  light: { attention: [154, 103, 0], error: [207, 34, 46], tunnel: [9, 105, 218] },
+  dark: { attention: [210, 153, 34], error: [248, 81, 73], tunnel: [88, 166, 255] },
+};
+
+/** Fraction of a pixel covered by `inside` (a predicate on the unit square), 4×4 samples. */
+function cover(px, py, size, inside) {
+  let hits = 0;
+  for (let sy = 0; sy < 4; sy++) {
+    for (let sx = 0; sx < 4; sx++) if (inside((px + (sx + 0.5) / 4) / size, (py + (sy + 0.5) / 4) / size)) hits++;
+  }
+  return hits / 16;
+}
+
+/** The glyph with a state badge: the glyph is cut away around the badge so the two never touch. */
+const badgedPixel = (glyphRgb, badgeRgb, shape, size, inset) => (x, y) => {
+  const badge = cover(x, y, size, BADGE_SHAPES[shape]);
+  const clear = cover(x, y, size, (u, v) => Math.hypot(u - BADGE.cx, v - BADGE.cy) <= BADGE.radius + BADGE.gap);
+  const glyph = coverage(x, y, size, inset) * (1 - clear);
+  if (badge > 0) return [...badgeRgb, alpha(badge)];
+  return [...glyphRgb, alpha(glyph)];
+};
 const alpha = (cover) => Math.round(cover * 255);
 
 /** @returns {[number, number, number, number]} */
@@ -106,10 +157,17 @@ function appIconPixel(size) {
 
 const outputs = {
   'resources/tray.png': image(32, glyphPixel(GREEN, 32, 0.03)),
-  'resources/trayTemplate.png': image(16, glyphPixel([0, 0, 0], 16, 0)),
-  'resources/trayTemplate@2x.png': image(32, glyphPixel([0, 0, 0], 32, 0)),
+  'resources/trayTemplate.png': image(16, glyphPixel(BLACK, 16, 0)),
+  'resources/trayTemplate@2x.png': image(32, glyphPixel(BLACK, 32, 0)),
   'build/icon.png': image(512, appIconPixel(512)),
 };
+for (const shape of Object.keys(BADGE_SHAPES)) {
+  for (const [bar, colours] of Object.entries(BADGE_COLOURS)) {
+    outputs[`resources/tray-${shape}-${bar}.png`] = image(32, badgedPixel(GREEN, colours[shape], shape, 32, 0.03));
+  }
+  outputs[`resources/tray-${shape}Template.png`] = image(16, badgedPixel(BLACK, BLACK, shape, 16, 0));
+  outputs[`resources/tray-${shape}Template@2x.png`] = image(32, badgedPixel(BLACK, BLACK, shape, 32, 0));
+}
 for (const [file, bytes] of Object.entries(outputs)) {
   writeFileSync(new URL(file, `file://${root}/`), bytes);
   console.log(`${file} (${bytes.length} bytes)`);

@@ -1,18 +1,17 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_CHANNELS, type BridgeApi } from '../shared/bridge-api.js';
-import { FakeContextBridge, FakeIpcRenderer } from '../test/support/fake-electron.js';
+import { FakeContextBridge, FakeIpcRenderer, runBuiltPreload } from '../test/support/fake-electron.js';
+import { buildPreload } from '../test/support/window-rpc.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 let outDir: string;
 let code: string;
 
 beforeAll(async () => {
   outDir = mkdtempSync(path.join(os.tmpdir(), 'preload-build-'));
-  await build({ configFile: path.join(root, 'vite.preload.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+  await buildPreload(outDir);
   code = readFileSync(path.join(outDir, 'preload.cjs'), 'utf8');
 });
 
@@ -31,12 +30,7 @@ describe('the built preload', () => {
   it('run as Electron runs a preload, exposes window.bridge wired to the contract channels', async () => {
     const contextBridge = new FakeContextBridge();
     const ipcRenderer = new FakeIpcRenderer(async (channel, args) => ({ ok: true, result: { channel, args } }));
-    const requireElectronOnly = (id: string): unknown => {
-      if (id !== 'electron') throw new Error(`module not found: ${id}`);
-      return { contextBridge, ipcRenderer };
-    };
-    const module = { exports: {} };
-    new Function('require', 'module', 'exports', code)(requireElectronOnly, module, module.exports);
+    runBuiltPreload(code, { contextBridge, ipcRenderer });
     const bridge = contextBridge.exposed.get('bridge') as BridgeApi;
     expect(Object.keys(bridge).sort()).toEqual([...Object.keys(REQUEST_CHANNELS), 'onLog', 'onSnapshot'].sort());
     await expect(bridge.setTunnel(true)).resolves.toEqual({ channel: REQUEST_CHANNELS.setTunnel, args: [true] });

@@ -10,13 +10,17 @@ import {
   FakeClipboard,
   FakeDialog,
   FakeIpcMain,
+  FakeProtocol,
   FakeShell,
   FakeTray,
+  FakeWebContents,
   fakeWindowFactory,
   invokeEventFrom,
 } from '../../test/support/fake-electron.js';
+import { desktopAppEnv } from '../../test/support/bridge-harness.js';
 import { startFakeBackend, type FakeBackend } from '../../test/support/fake-backend/server.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
+import { APP_CSP, APP_INDEX_URL } from './app-protocol.js';
 import type { DialogLike } from './electron-types.js';
 import { runDesktopApp, type DesktopApp } from './desktop-app.js';
 
@@ -28,6 +32,8 @@ let ipcMain: FakeIpcMain;
 let windows: ReturnType<typeof fakeWindowFactory>;
 let trays: FakeTray[];
 let clipboard: FakeClipboard;
+let protocol: FakeProtocol;
+let shell: FakeShell;
 let tunnel: FakeTunnelProvider;
 let logs: string[];
 let running: DesktopApp | undefined;
@@ -35,20 +41,12 @@ let running: DesktopApp | undefined;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'desktop-app-'));
   fake = await startFakeBackend();
-  const authPath = path.join(dir, 'codex', 'auth.json');
-  await fake.tokens.writeAuthFile(authPath, { expiresInSec: 3600 });
-  env = {
-    CODEX_BRIDGE_UPSTREAM: fake.baseUrl,
-    CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
-    CODEX_AUTH_PATH: authPath,
-    CODEX_BRIDGE_HOME: path.join(dir, 'bridge-home'),
-    CODEX_BRIDGE_PORT: '0',
-    CODEX_BRIDGE_CURSOR_DB: path.join(dir, 'cursor', 'state.vscdb'),
-    XDG_CONFIG_HOME: path.join(dir, 'config'),
-  };
+  env = await desktopAppEnv(dir, fake);
   app = new FakeApp(path.join(dir, 'app'));
   ipcMain = new FakeIpcMain();
-  windows = fakeWindowFactory();
+  windows = fakeWindowFactory(app);
+  protocol = new FakeProtocol(app);
+  shell = new FakeShell();
   trays = [];
   clipboard = new FakeClipboard();
   tunnel = new FakeTunnelProvider();
@@ -68,8 +66,9 @@ function launch(options: { dialog?: DialogLike; platform?: NodeJS.Platform } = {
       app,
       ipcMain,
       clipboard,
-      shell: new FakeShell(),
+      shell,
       dialog: options.dialog ?? new FakeDialog(),
+      protocol,
       createWindow: windows.createWindow,
       createTray: (iconFile) => {
         const tray = new FakeTray(iconFile);
@@ -128,7 +127,7 @@ describe('the desktop app', () => {
     if (!window) throw new Error('no window');
     expect(window.visible).toBe(true);
     expect(window.options.webPreferences?.preload).toBe(path.join(dir, 'app', 'out', 'preload', 'preload.cjs'));
-    expect(window.loaded).toEqual({ file: path.join(dir, 'app', 'out', 'renderer', 'index.html') });
+    expect(window.loaded).toEqual({ url: APP_INDEX_URL });
 
     const answer = await ipcMain.invoke(invokeEventFrom(window), REQUEST_CHANNELS.copyText, 'hello');
     expect(answer).toEqual({ ok: true });
@@ -153,7 +152,54 @@ describe('the desktop app', () => {
     app.isPackaged = true;
     const desktop = await started();
     desktop.window.show();
-    expect(windows.windows[0]?.loaded).toEqual({ file: path.join(dir, 'app', 'out', 'renderer', 'index.html') });
+    expect(windows.windows[0]?.loaded).toEqual({ url: APP_INDEX_URL });
+  });
+
+  it('ignores a dev server that is not on this machine', async () => {
+    env.ELECTRON_RENDERER_URL = 'http://dev.example.com:5173/';
+    const desktop = await started();
+    desktop.window.show();
+    expect(windows.windows[0]?.loaded).toEqual({ url: APP_INDEX_URL });
+  });
+
+  it('serves the built renderer on app:// (privileged before ready) with its CSP, and nothing outside it', async () => {
+    const rendererDir = path.join(dir, 'app', 'out', 'renderer');
+    await mkdir(rendererDir, { recursive: true });
+    await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><title>window</title>');
+    await writeFile(path.join(dir, 'app', 'out', 'secret.txt'), 'not for the page');
+    await started();
+    expect(protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    const page = await protocol.fetch(APP_INDEX_URL);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(APP_CSP);
+    expect(await page.text()).toContain('<title>window</title>');
+    expect((await protocol.fetch('app://bridge/%2e%2e/secret.txt')).status).toBe(404);
+  });
+
+  it('guards every web contents the app makes: its window and any other', async () => {
+    await started();
+    onlyTray().menu?.click('Open Codex Cursor Bridge');
+    const stray = new FakeWebContents();
+    app.emit('web-contents-created', {}, stray);
+    for (const contents of [windows.windows[0]!.webContents, stray]) {
+      expect(contents.attempt('will-navigate', 'https://evil.example/')).toBe(true);
+      expect(contents.attempt('will-frame-navigate', 'https://evil.example/')).toBe(true);
+      expect(contents.attempt('will-redirect', 'https://evil.example/')).toBe(true);
+      expect(contents.attempt('will-attach-webview')).toBe(true);
+      expect(contents.openWindow('https://evil.example/')).toEqual({ action: 'deny' });
+      expect(contents.openWindow('https://chatgpt.com/codex/settings/usage')).toEqual({ action: 'deny' });
+    }
+    expect(shell.opened).toEqual(['https://chatgpt.com/codex/settings/usage', 'https://chatgpt.com/codex/settings/usage']);
+  });
+
+  it('opens the sign-in issuer of CODEX_BRIDGE_AUTH_ISSUER in the browser, not the default one', async () => {
+    env.CODEX_BRIDGE_AUTH_ISSUER = 'https://login.example.test';
+    await started();
+    onlyTray().menu?.click('Open Codex Cursor Bridge');
+    const contents = windows.windows[0]!.webContents;
+    contents.openWindow('https://login.example.test/oauth/authorize?client_id=x');
+    contents.openWindow('https://auth.openai.com/oauth/authorize');
+    expect(shell.opened).toEqual(['https://login.example.test/oauth/authorize?client_id=x']);
   });
 
   it('a second launch shows the window of the first', async () => {

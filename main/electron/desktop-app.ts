@@ -6,21 +6,25 @@ import type { ProcessProbe } from '../cursor/cursor-process.js';
 import { createBridgeService, type BridgeService } from '../desktop/bridge-service.js';
 import { listenFailureMessage } from '../server/listen-failure.js';
 import type { TunnelProvider } from '../tunnel/tunnel-provider.js';
+import { registerAppScheme, serveAppProtocol } from './app-protocol.js';
 import { createDesktopHost } from './desktop-host.js';
 import type {
   AppLike,
   ClipboardLike,
   DialogLike,
   IpcMainLike,
+  ProtocolLike,
   ShellLike,
   TrayLike,
   TrayMenuItem,
   WindowLike,
 } from './electron-types.js';
+import { externalLinkPolicy } from './external-links.js';
 import { forwardEvents, registerIpcHandlers } from './ipc.js';
 import { createLinuxAutostart, launchCommand } from './linux-autostart.js';
-import { isRendererUrl, rendererLocation } from './renderer-location.js';
+import { builtRendererDir, isRendererUrl, rendererLocation } from './renderer-location.js';
 import { PRODUCT_NAME, startTrayMenu, trayIconFile, type TrayMenu } from './tray.js';
+import { guardEveryWebContents } from './web-contents-guards.js';
 import { createWindowController, type WindowController } from './window.js';
 
 /** In-flight requests get this long to finish when the app quits. */
@@ -36,6 +40,7 @@ export interface ElectronParts<Menu> {
   clipboard: ClipboardLike;
   shell: ShellLike;
   dialog: DialogLike;
+  protocol: ProtocolLike;
   createWindow(options: BrowserWindowConstructorOptions): WindowLike;
   createTray(iconFile: string): TrayLike<Menu>;
   buildMenu(template: TrayMenuItem[]): Menu;
@@ -80,6 +85,8 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
   }
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => {});
+  registerAppScheme(electron.protocol);
+  guardEveryWebContents(app, { isAllowedExternal: externalLinkPolicy(options.env), openExternal: (url) => electron.shell.openExternal(url), onError: report });
   await app.whenReady();
   if (options.platform === 'darwin') app.dock?.hide();
 
@@ -90,6 +97,7 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
   }
 
   const appPath = app.getAppPath();
+  serveAppProtocol(electron.protocol, builtRendererDir(appPath));
   const host = createDesktopHost({
     platform: options.platform,
     loginItems: app,
@@ -108,11 +116,9 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
     ...(options.cursorProbe ? { cursorProbe: options.cursorProbe } : {}),
   });
 
-  // The dev server is for development only: a packaged app never loads a page from the network.
-  const renderer = rendererLocation(appPath, app.isPackaged ? undefined : options.env.ELECTRON_RENDERER_URL);
+  const renderer = rendererLocation({ isPackaged: app.isPackaged, devServerUrl: options.env.ELECTRON_RENDERER_URL });
   const window = createWindowController({
     createWindow: electron.createWindow,
-    openExternal: (url) => electron.shell.openExternal(url),
     renderer,
     preloadPath: path.join(appPath, 'out', 'preload', 'preload.cjs'),
     onCreated: (created) => forwardEvents(service, created.webContents),

@@ -40,7 +40,13 @@ export interface WebContentsLike {
   send(channel: string, ...args: unknown[]): void;
   isDestroyed(): boolean;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+  /** A main-frame navigation the user or the page starts (not loadURL). */
   on(event: 'will-navigate', listener: (event: PreventableEvent, url: string) => void): unknown;
+  /** Any frame's navigation, main frame included. */
+  on(event: 'will-frame-navigate', listener: (event: PreventableEvent) => void): unknown;
+  /** A server-side redirect during any navigation. */
+  on(event: 'will-redirect', listener: (event: PreventableEvent, url: string) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
 }
 
 export interface WindowLike {
@@ -49,11 +55,9 @@ export interface WindowLike {
   hide(): void;
   focus(): void;
   isDestroyed(): boolean;
-  loadFile(file: string): Promise<void>;
   loadURL(url: string): Promise<void>;
   on(event: 'close', listener: (event: PreventableEvent) => void): unknown;
   on(event: 'closed', listener: () => void): unknown;
-  on(event: 'blur', listener: () => void): unknown;
 }
 
 /** What the tray menu is built from; a subset of Electron's `MenuItemConstructorOptions`. */
@@ -89,6 +93,19 @@ export interface AppLike extends LoginItemsLike {
   on(event: 'second-instance', listener: () => void): unknown;
   on(event: 'window-all-closed', listener: () => void): unknown;
   on(event: 'before-quit', listener: (event: PreventableEvent) => void): unknown;
+  /** Every web contents the app ever makes (windows, devtools, webviews): where the guards go. */
+  on(event: 'web-contents-created', listener: (event: PreventableEvent, contents: WebContentsLike) => void): unknown;
+}
+
+export interface CustomSchemeLike {
+  scheme: string;
+  privileges: { standard?: boolean; secure?: boolean; supportFetchAPI?: boolean };
+}
+
+export interface ProtocolLike {
+  /** Only before the app is ready. */
+  registerSchemesAsPrivileged(schemes: CustomSchemeLike[]): void;
+  handle(scheme: string, handler: (request: Request) => Promise<Response>): void;
 }
 
 export interface ClipboardLike {

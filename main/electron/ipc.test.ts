@@ -16,8 +16,7 @@ import { createBridgeService, type BridgeService } from '../desktop/bridge-servi
 import { forwardEvents, registerIpcHandlers, type IpcAnswer } from './ipc.js';
 import { isRendererUrl, rendererLocation } from './renderer-location.js';
 
-const APP_PATH = '/opt/Codex Cursor Bridge/resources/app.asar';
-const renderer = rendererLocation(APP_PATH);
+const renderer = rendererLocation({ isPackaged: true });
 
 let h: Harness;
 let service: BridgeService;
@@ -41,7 +40,7 @@ beforeEach(async () => {
   });
   ipcMain = new FakeIpcMain();
   window = new FakeBrowserWindow({});
-  await window.loadFile(path.join(APP_PATH, 'out', 'renderer', 'index.html'));
+  await window.loadURL(renderer.url);
   refused = [];
   removeHandlers = registerIpcHandlers({
     ipcMain,
@@ -124,13 +123,14 @@ describe('IPC handlers on the real core', () => {
   it('refuses foreign senders: another window, a sub-frame, another page, a gone frame', async () => {
     const getToken = vi.spyOn(service, 'getToken');
     const other = new FakeBrowserWindow({});
-    await other.loadFile(path.join(APP_PATH, 'out', 'renderer', 'index.html'));
+    await other.loadURL(renderer.url);
     const subFrame = new FakeFrame(window.webContents.mainFrame.url, window.webContents.mainFrame);
     const cases = [
       invokeEventFrom(other),
       invokeEventFrom(window, subFrame),
       invokeEventFrom(window, new FakeFrame('https://evil.example/index.html')),
       invokeEventFrom(window, new FakeFrame('file:///tmp/index.html')),
+      invokeEventFrom(window, new FakeFrame('app://evil/index.html')),
       { sender: window.webContents, senderFrame: null },
     ];
     for (const event of cases) {
@@ -141,6 +141,7 @@ describe('IPC handlers on the real core', () => {
     expect(refused).toEqual([
       'bridge:get-token: not our window',
       'bridge:get-token: not the main frame',
+      'bridge:get-token: not our page',
       'bridge:get-token: not our page',
       'bridge:get-token: not our page',
       'bridge:get-token: the frame is gone',

@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, shell, Tray } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, protocol, shell, Tray } from 'electron';
 import { runDesktopApp } from './desktop-app.js';
 
 const resourcesDir = app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources');
@@ -16,6 +16,7 @@ runDesktopApp(
     clipboard,
     shell,
     dialog,
+    protocol,
     createWindow: (options) => new BrowserWindow(options),
     createTray: (iconFile) => new Tray(iconFile),
     buildMenu: (template) => Menu.buildFromTemplate(template),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { FakeBrowserWindow, fakeWindowFactory, FakeShell } from '../../test/support/fake-electron.js';
+import { FakeBrowserWindow, fakeWindowFactory } from '../../test/support/fake-electron.js';
+import { APP_INDEX_URL } from './app-protocol.js';
 import { rendererLocation } from './renderer-location.js';
 import { createWindowController } from './window.js';
 
@@ -9,12 +10,10 @@ const PRELOAD = path.join(APP_PATH, 'out', 'preload', 'preload.cjs');
 
 function setup(devServerUrl?: string) {
   const factory = fakeWindowFactory();
-  const shell = new FakeShell();
   let eventsStopped = 0;
   const controller = createWindowController({
     createWindow: factory.createWindow,
-    openExternal: (url) => shell.openExternal(url),
-    renderer: rendererLocation(APP_PATH, devServerUrl),
+    renderer: rendererLocation({ isPackaged: false, devServerUrl }),
     preloadPath: PRELOAD,
     onCreated: () => () => {
       eventsStopped += 1;
@@ -26,7 +25,7 @@ function setup(devServerUrl?: string) {
     if (!window) throw new Error('no window was created');
     return window;
   };
-  return { factory, shell, controller, shown, stopped: () => eventsStopped };
+  return { factory, controller, shown, stopped: () => eventsStopped };
 }
 
 describe('the window', () => {
@@ -44,7 +43,8 @@ describe('the window', () => {
       webviewTag: false,
       preload: PRELOAD,
     });
-    expect(window.loaded).toEqual({ file: path.join(APP_PATH, 'out', 'renderer', 'index.html') });
+    expect(window.loaded).toEqual({ url: APP_INDEX_URL });
+    expect(window.options).toMatchObject({ width: 880, height: 680, minWidth: 640 });
     expect(window.visible).toBe(true);
     expect(window.focused).toBe(true);
     expect(controller.current()).toBe(window);
@@ -55,40 +55,20 @@ describe('the window', () => {
     expect(shown().loaded).toEqual({ url: 'http://localhost:5173/' });
   });
 
-  it('opens https links in the browser and denies every new window', () => {
-    const { shell, shown } = setup();
-    const contents = shown().webContents;
-    expect(contents.openWindow('https://platform.openai.com/docs')).toEqual({ action: 'deny' });
-    expect(contents.openWindow('http://example.com/')).toEqual({ action: 'deny' });
-    expect(contents.openWindow('file:///etc/passwd')).toEqual({ action: 'deny' });
-    expect(contents.openWindow('javascript:alert(1)')).toEqual({ action: 'deny' });
-    expect(shell.opened).toEqual(['https://platform.openai.com/docs']);
-  });
-
-  it('prevents every navigation away from the page', () => {
-    const contents = setup().shown().webContents;
-    expect(contents.navigate('https://evil.example/')).toBe(true);
-    expect(contents.navigate('file:///tmp/other.html')).toBe(true);
-  });
-
-  it('denies every permission request and check', async () => {
-    const contents = setup().shown().webContents;
-    await expect(contents.session.requestPermission('media')).resolves.toBe(false);
-    await expect(contents.session.requestPermission('notifications')).resolves.toBe(false);
-    expect(contents.session.checkHandler?.()).toBe(false);
-  });
-
-  it('hides on close and on blur, and is reused when shown again', () => {
+  it('hides on close and is reused when shown again', () => {
     const { factory, controller, shown } = setup();
     const window = shown();
     expect(window.close()).toBe(false);
     expect(window.visible).toBe(false);
     shown();
-    window.blur();
-    expect(window.visible).toBe(false);
-    shown();
     expect(factory.windows).toHaveLength(1);
     expect(controller.current()).toBe(window);
+  });
+
+  it('stays open when it loses focus (the Cursor steps make the user switch to Cursor and back)', () => {
+    const window = setup().shown();
+    window.blur();
+    expect(window.visible).toBe(true);
   });
 
   it('closes for real once quitting, stops its events, and a later show makes a new window', () => {
@@ -106,9 +86,8 @@ describe('the window', () => {
   it('reports a page that fails to load', async () => {
     const errors: unknown[] = [];
     const controller = createWindowController({
-      createWindow: (options) => Object.assign(new FakeBrowserWindow(options), { loadFile: () => Promise.reject(new Error('ERR_FILE_NOT_FOUND')) }),
-      openExternal: async () => {},
-      renderer: rendererLocation(APP_PATH),
+      createWindow: (options) => Object.assign(new FakeBrowserWindow(options), { loadURL: () => Promise.reject(new Error('ERR_FILE_NOT_FOUND')) }),
+      renderer: rendererLocation({ isPackaged: true }),
       preloadPath: PRELOAD,
       onError: (error) => errors.push(error),
     });

@@ -1,10 +1,9 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
-import type { WebContentsLike, WindowLike } from './electron-types.js';
+import type { WindowLike } from './electron-types.js';
 import type { RendererLocation } from './renderer-location.js';
 
 export interface WindowControllerOptions {
   createWindow(options: BrowserWindowConstructorOptions): WindowLike;
-  openExternal(url: string): Promise<void>;
   renderer: RendererLocation;
   preloadPath: string;
   /** Runs for each new window (e.g. to forward events to it); the function it returns runs once it is destroyed. */
@@ -21,11 +20,15 @@ export interface WindowController {
   allowClose(): void;
 }
 
-/** Electron's security checklist, applied: a sandboxed, isolated renderer that reaches the core only via the preload. */
+/**
+ * Electron's security checklist, applied: a sandboxed, isolated renderer that reaches the core only via the preload
+ * (navigation, links and permissions are guarded for every web contents: web-contents-guards.ts). A compact window,
+ * as tray apps have, that still fits a two-column layout.
+ */
 function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {
-    width: 960,
-    height: 720,
+    width: 880,
+    height: 680,
     minWidth: 640,
     minHeight: 480,
     show: false,
@@ -44,47 +47,27 @@ function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   };
 }
 
-/** Links the page opens go to the user's browser, and only https ones; the app itself never opens another window. */
-function hardenWebContents(webContents: WebContentsLike, openExternal: (url: string) => Promise<void>, onError?: (error: unknown) => void): void {
-  webContents.setWindowOpenHandler(({ url }) => {
-    if (isHttpsUrl(url)) openExternal(url).catch((error: unknown) => onError?.(error));
-    return { action: 'deny' };
-  });
-  // The renderer is a single page: any navigation is either a mistake or an attack.
-  webContents.on('will-navigate', (event) => event.preventDefault());
-  webContents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  webContents.session.setPermissionCheckHandler(() => false);
-}
-
-function isHttpsUrl(url: string): boolean {
-  try {
-    return new URL(url).protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
-/** The one window of a tray app: made on demand, hidden (not closed) on close and when it loses focus. */
+/**
+ * The one window of a tray app: made on demand, hidden (not closed) on close. It does not hide when it loses focus:
+ * setting Cursor up means switching to Cursor and back while the window's steps stay in view.
+ */
 export function createWindowController(options: WindowControllerOptions): WindowController {
   let window: WindowLike | undefined;
   let closeAllowed = false;
 
   function create(): WindowLike {
     const created = options.createWindow(windowOptions(options.preloadPath));
-    hardenWebContents(created.webContents, options.openExternal, options.onError);
     const stopEvents = options.onCreated?.(created);
     created.on('close', (event) => {
       if (closeAllowed) return;
       event.preventDefault();
       created.hide();
     });
-    created.on('blur', () => created.hide());
     created.on('closed', () => {
       stopEvents?.();
       if (window === created) window = undefined;
     });
-    const load = options.renderer.kind === 'file' ? created.loadFile(options.renderer.file) : created.loadURL(options.renderer.url);
-    load.catch((error: unknown) => options.onError?.(error));
+    created.loadURL(options.renderer.url).catch((error: unknown) => options.onError?.(error));
     return created;
   }
 

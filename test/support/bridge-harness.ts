@@ -26,6 +26,24 @@ export interface HarnessOptions {
   settings?: Record<string, unknown>;
 }
 
+/**
+ * What the desktop app starts its core from in tests (it reads only the environment): the fake backend, an auth.json
+ * it accepts (written here), and private folders under `dir`, on an ephemeral port.
+ */
+export async function desktopAppEnv(dir: string, fake: FakeBackend): Promise<Record<string, string>> {
+  const authPath = path.join(dir, 'codex', 'auth.json');
+  await fake.tokens.writeAuthFile(authPath, { expiresInSec: 3600 });
+  return {
+    CODEX_BRIDGE_UPSTREAM: fake.baseUrl,
+    CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
+    CODEX_AUTH_PATH: authPath,
+    CODEX_BRIDGE_HOME: path.join(dir, 'bridge-home'),
+    CODEX_BRIDGE_PORT: '0',
+    CODEX_BRIDGE_CURSOR_DB: path.join(dir, 'cursor', 'state.vscdb'),
+    XDG_CONFIG_HOME: path.join(dir, 'config'),
+  };
+}
+
 /** A fake backend, an auth.json it accepts, and a bridge on an ephemeral loopback port pointed at it. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bridge-e2e-'));

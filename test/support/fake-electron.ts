@@ -4,11 +4,11 @@
  * preload/bridge-client.ts it stands in for, and records what the app did with it.
  */
 import { EventEmitter } from 'node:events';
-import { pathToFileURL } from 'node:url';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type {
   AppLike,
   ClipboardLike,
+  CustomSchemeLike,
   DialogLike,
   FrameLike,
   InvokeEventLike,
@@ -16,6 +16,7 @@ import type {
   IpcMainLike,
   MessageBoxOptionsLike,
   PermissionRequestHandler,
+  ProtocolLike,
   SessionLike,
   ShellLike,
   TrayLike,
@@ -27,6 +28,8 @@ import type { ContextBridgeLike, IpcRendererLike, RendererListener } from '../..
 
 export class FakeEvent {
   defaultPrevented = false;
+  /** Set on the details-style events (will-frame-navigate) that carry their URL. */
+  constructor(readonly url?: string) {}
   preventDefault(): void {
     this.defaultPrevented = true;
   }
@@ -63,6 +66,8 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
   sendAttemptsAfterDestroy = 0;
   readonly mainFrame: FakeFrame;
   windowOpenHandler: ((details: { url: string }) => { action: 'deny' }) | undefined;
+  /** A renderer to deliver sent messages to, as Electron would (test/support/electron-window.ts sets one). */
+  deliverTo: ((channel: string, ...args: unknown[]) => void) | undefined;
   private destroyed = false;
 
   constructor(url = 'about:blank') {
@@ -77,6 +82,8 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
       throw new Error('Object has been destroyed');
     }
     this.sent.push({ channel, args });
+    // Electron serialises what it sends (structured clone): the renderer never shares an object with main.
+    this.deliverTo?.(channel, ...structuredClone(args));
   }
   isDestroyed(): boolean {
     return this.destroyed;
@@ -92,10 +99,11 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
     if (!this.windowOpenHandler) return { action: 'allow' };
     return this.windowOpenHandler({ url });
   }
-  /** A navigation attempt; returns whether a listener prevented it. */
-  navigate(url: string): boolean {
-    const event = new FakeEvent();
-    this.emit('will-navigate', event, url);
+  /** What Electron raises when the page tries to leave or extend itself; returns whether a listener prevented it. */
+  attempt(what: 'will-navigate' | 'will-frame-navigate' | 'will-redirect' | 'will-attach-webview', url = ''): boolean {
+    const event = new FakeEvent(url);
+    if (what === 'will-frame-navigate' || what === 'will-attach-webview') this.emit(what, event);
+    else this.emit(what, event, url);
     return event.defaultPrevented;
   }
   /** Events sent on one channel, payloads only. */
@@ -108,7 +116,7 @@ export class FakeBrowserWindow extends EventEmitter implements WindowLike {
   readonly webContents = new FakeWebContents();
   visible = false;
   focused = false;
-  loaded: { file?: string; url?: string } | undefined;
+  loaded: { url: string } | undefined;
   private destroyed = false;
 
   constructor(readonly options: BrowserWindowConstructorOptions) {
@@ -126,11 +134,6 @@ export class FakeBrowserWindow extends EventEmitter implements WindowLike {
   }
   isDestroyed(): boolean {
     return this.destroyed;
-  }
-  loadFile(file: string): Promise<void> {
-    this.loaded = { file };
-    this.webContents.mainFrame.url = pathToFileURL(file).href;
-    return Promise.resolve();
   }
   loadURL(url: string): Promise<void> {
     this.loaded = { url };
@@ -154,13 +157,14 @@ export class FakeBrowserWindow extends EventEmitter implements WindowLike {
   }
 }
 
-/** Records every window the app creates. */
-export function fakeWindowFactory(): { windows: FakeBrowserWindow[]; createWindow(options: BrowserWindowConstructorOptions): FakeBrowserWindow } {
+/** Records every window the app creates; with `app`, announces each one's web contents as Electron does. */
+export function fakeWindowFactory(app?: FakeApp): { windows: FakeBrowserWindow[]; createWindow(options: BrowserWindowConstructorOptions): FakeBrowserWindow } {
   const windows: FakeBrowserWindow[] = [];
   return {
     windows,
     createWindow(options) {
       const window = new FakeBrowserWindow(options);
+      app?.emit('web-contents-created', new FakeEvent(), window.webContents);
       windows.push(window);
       return window;
     },
@@ -238,6 +242,7 @@ export class FakeApp extends EventEmitter implements AppLike {
   quitRequests = 0;
   /** Set once a quit went through (no before-quit listener prevented it). */
   quitted = false;
+  ready = false;
 
   constructor(private readonly appPath: string) {
     super();
@@ -247,6 +252,7 @@ export class FakeApp extends EventEmitter implements AppLike {
     return this.hasLock;
   }
   whenReady(): Promise<void> {
+    this.ready = true;
     return Promise.resolve();
   }
   getAppPath(): string {
@@ -263,6 +269,29 @@ export class FakeApp extends EventEmitter implements AppLike {
     const event = new FakeEvent();
     this.emit('before-quit', event);
     if (!event.defaultPrevented) this.quitted = true;
+  }
+}
+
+/** Electron's protocol module: schemes are privileged only before ready, handlers only after. */
+export class FakeProtocol implements ProtocolLike {
+  readonly privileged: CustomSchemeLike[] = [];
+  readonly handlers = new Map<string, (request: Request) => Promise<Response>>();
+  constructor(private readonly app: FakeApp) {}
+
+  registerSchemesAsPrivileged(schemes: CustomSchemeLike[]): void {
+    if (this.app.ready) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
+    this.privileged.push(...schemes);
+  }
+  handle(scheme: string, handler: (request: Request) => Promise<Response>): void {
+    if (!this.app.ready) throw new Error('protocol.handle can only be used after the app is ready');
+    if (this.handlers.has(scheme)) throw new Error(`The scheme "${scheme}" is already handled`);
+    this.handlers.set(scheme, handler);
+  }
+  /** A request the page makes; fails as Chromium does when no handler answers the scheme. */
+  fetch(url: string, method = 'GET'): Promise<Response> {
+    const handler = this.handlers.get(new URL(url).protocol.slice(0, -1));
+    if (!handler) return Promise.reject(new Error(`net::ERR_UNKNOWN_URL_SCHEME ${url}`));
+    return handler(new Request(url, { method }));
   }
 }
 
@@ -319,6 +348,16 @@ export class FakeIpcRenderer implements IpcRendererLike {
   listenerCount(channel: string): number {
     return this.events.listenerCount(channel);
   }
+}
+
+/** Runs a built preload (out/preload/preload.cjs) as Electron's sandbox does: CommonJS whose only module is `electron`. */
+export function runBuiltPreload(code: string, electron: { contextBridge: ContextBridgeLike; ipcRenderer: IpcRendererLike }): void {
+  const requireElectronOnly = (id: string): unknown => {
+    if (id !== 'electron') throw new Error(`module not found: ${id}`);
+    return electron;
+  };
+  const module = { exports: {} };
+  new Function('require', 'module', 'exports', code)(requireElectronOnly, module, module.exports);
 }
 
 export class FakeContextBridge implements ContextBridgeLike {

@@ -1,7 +1,8 @@
 /**
- * Test support for the desktop window: serves the BUILT renderer on loopback and backs its `window.bridge` with a
- * real `BridgeApi` (the core's BridgeService) over a small RPC, so a real browser drives the real window against the
- * real core. Electron's preload + IPC are replaced by:
+ * Test support for the desktop window: serves the BUILT renderer on loopback (its files through the app:// handler)
+ * and backs its `window.bridge` with a real `BridgeApi` (the core's BridgeService) over a small RPC, so a real browser
+ * drives the real window against the real core. Electron's preload + IPC are replaced by (electron-window.ts keeps
+ * them):
  *   POST /rpc/<method>   body: JSON array of arguments → {ok:true, result} | {ok:false, error:{message}}
  *   GET  /events         SSE: `event: log` / `event: snapshot`, data = the JSON row / snapshot
  *   GET  /bridge-shim.js defines `window.bridge` (exactly the BridgeApi methods) on top of the two above
@@ -12,24 +13,28 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build } from 'vite';
+import { APP_HOST, APP_SCHEME, createAppRequestHandler } from '../../main/electron/app-protocol.js';
 import { InvalidIpcArguments, REQUEST_CHANNELS, validateArgs, type BridgeApi, type RequestName } from '../../shared/bridge-api.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const MAX_BODY_BYTES = 256 * 1024;
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
+const HTML = 'text/html; charset=utf-8';
 
 /** Builds the renderer exactly as `npm run build` does (vite.renderer.config.ts), into `outDir`. */
 export async function buildRenderer(outDir: string): Promise<void> {
   await build({
     configFile: path.join(REPO_ROOT, 'vite.renderer.config.ts'),
     logLevel: 'error',
+    build: { outDir, emptyOutDir: true },
+  });
+}
+
+/** Builds the preload exactly as `npm run build` does (vite.preload.config.ts): `outDir`/preload.cjs. */
+export async function buildPreload(outDir: string): Promise<void> {
+  await build({
+    configFile: path.join(REPO_ROOT, 'vite.preload.config.ts'),
+    logLevel: 'silent',
     build: { outDir, emptyOutDir: true },
   });
 }
@@ -178,14 +183,11 @@ export async function startWindowRpc({ service, rendererDir }: WindowRpcOptions)
     });
   }
 
+  // The assets come from the app's own app:// handler, as in Electron.
+  const appFiles = createAppRequestHandler(root);
   async function serveFile(res: http.ServerResponse, urlPath: string): Promise<void> {
-    try {
-      const file = path.resolve(root, `.${decodeURIComponent(urlPath)}`);
-      if (!file.startsWith(root + path.sep)) throw new Error('outside the renderer folder');
-      send(res, 200, CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', await readFile(file));
-    } catch {
-      send(res, 404, 'text/plain', 'not found');
-    }
+    const answer = await appFiles(new Request(`${APP_SCHEME}://${APP_HOST}${urlPath}`));
+    send(res, answer.status, answer.headers.get('content-type') ?? 'text/plain', Buffer.from(await answer.arrayBuffer()));
   }
 
   const server = http.createServer((req, res) => {
@@ -203,8 +205,8 @@ export async function startWindowRpc({ service, rendererDir }: WindowRpcOptions)
       return;
     }
     if (req.method !== 'GET') return send(res, 405, 'text/plain', 'method not allowed');
-    if (pathname === '/' || pathname === '/index.html') return send(res, 200, CONTENT_TYPES['.html']!, page);
-    if (pathname === '/bridge-shim.js') return send(res, 200, CONTENT_TYPES['.js']!, SHIM_SOURCE);
+    if (pathname === '/' || pathname === '/index.html') return send(res, 200, HTML, page);
+    if (pathname === '/bridge-shim.js') return send(res, 200, 'text/javascript; charset=utf-8', SHIM_SOURCE);
     if (pathname === '/events') return openEvents(req, res);
     void serveFile(res, pathname);
   });
