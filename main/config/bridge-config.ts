@@ -5,7 +5,7 @@ import path from 'node:path';
 export interface BridgeConfig {
   host: string;
   port: number;
-  /** Codex CLI's auth.json (tokens from `codex login`). */
+  /** The login's auth.json, shared with the Codex CLI (written by `codex-cursor-bridge login` or `codex login`). */
   authPath: string;
   /** Backend base, e.g. https://chatgpt.com/backend-api: responses at {base}/codex/responses. */
   upstreamBase: string;
