@@ -37,6 +37,18 @@ it('`login --no-browser` prints the URL; Chromium follows it, the issuer approve
   expect(url.origin).toBe(fake.origin);
   expect(url.searchParams.get('client_id')).toBe('app_EMoamEEZ73f0CkXaXp7hrann');
   expect(url.searchParams.get('redirect_uri')).toMatch(/^http:\/\/localhost:\d+\/auth\/callback$/);
+  expect([...url.searchParams.keys()]).toEqual([
+    'response_type', 'client_id', 'redirect_uri', 'scope', 'code_challenge', 'code_challenge_method',
+    'id_token_add_organizations', 'codex_cli_simplified_flow', 'state', 'originator',
+  ]);
+  expect(Object.fromEntries(url.searchParams)).toMatchObject({
+    response_type: 'code',
+    scope: 'openid profile email offline_access api.connectors.read api.connectors.invoke',
+    code_challenge_method: 'S256',
+    id_token_add_organizations: 'true',
+    codex_cli_simplified_flow: 'true',
+    originator: 'codex_exec',
+  });
 
   const page = await browser.newPage();
   await page.goto(url.href);
