@@ -1,5 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { runCli } from '../../main/cli/index.js';
 import type { CliContext } from '../../main/cli/cli-context.js';
+import { startFakeBackend, type FakeBackend } from './fake-backend/server.js';
 
 export interface RunningCommand {
   /** stdout lines so far. */
@@ -40,4 +45,37 @@ export function runCommand(argv: string[], ctx: Partial<CliContext> & { env: Nod
       }
     },
   };
+}
+
+export interface SignInFixture {
+  fake: FakeBackend;
+  /** A fresh temp folder per test. */
+  dir: string;
+  /** `$CODEX_HOME/auth.json` of `env`. */
+  authPath: string;
+  /** CODEX_HOME, the fake as issuer and upstream, a bridge home: what `login`, `logout` and `serve` need. */
+  env: Record<string, string>;
+}
+
+/** One fake backend for the file (reset before each test) and a fresh folder per test. */
+export function useSignInFixture(): SignInFixture {
+  const fixture = {} as SignInFixture;
+  beforeAll(async () => {
+    fixture.fake = await startFakeBackend();
+  });
+  afterAll(() => fixture.fake.close());
+  beforeEach(async () => {
+    fixture.fake.reset();
+    fixture.dir = await mkdtemp(path.join(os.tmpdir(), 'sign-in-'));
+    const codexHome = path.join(fixture.dir, 'codex');
+    fixture.authPath = path.join(codexHome, 'auth.json');
+    fixture.env = {
+      CODEX_HOME: codexHome,
+      CODEX_BRIDGE_AUTH_ISSUER: fixture.fake.origin,
+      CODEX_BRIDGE_UPSTREAM: fixture.fake.baseUrl,
+      CODEX_BRIDGE_HOME: path.join(fixture.dir, 'home'),
+    };
+  });
+  afterEach(() => rm(fixture.dir, { recursive: true, force: true }));
+  return fixture;
 }

@@ -1,33 +1,21 @@
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeBackend, type FakeBackend } from '../../../test/support/fake-backend/server.js';
-import { runCommand, type RunningCommand } from '../../../test/support/login-runner.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeBackend } from '../../../test/support/fake-backend/server.js';
+import { runCommand, useSignInFixture, type RunningCommand } from '../../../test/support/login-runner.js';
 
+const fixture = useSignInFixture();
 let fake: FakeBackend;
-let dir: string;
 let authPath: string;
-
-beforeAll(async () => {
-  fake = await startFakeBackend();
-});
-afterAll(() => fake.close());
-beforeEach(async () => {
-  fake.reset();
+beforeEach(() => {
+  ({ fake, authPath } = fixture);
   fake.issuer.deviceIntervalSec = 0.01;
-  dir = await mkdtemp(path.join(os.tmpdir(), 'login-cli-'));
-  authPath = path.join(dir, 'codex', 'auth.json');
 });
-afterEach(() => rm(dir, { recursive: true, force: true }));
-
-const env = () => ({ CODEX_HOME: path.join(dir, 'codex'), CODEX_BRIDGE_AUTH_ISSUER: fake.origin });
 
 function login(args: string[] = [], extra: { ports?: number[]; timeoutMs?: number } = {}): RunningCommand {
   return runCommand(['login', '--no-browser', ...args], {
-    env: env(),
+    env: fixture.env,
     signIn: { callbackPorts: extra.ports ?? [0], ...(extra.timeoutMs !== undefined ? { timeoutMs: extra.timeoutMs } : {}) },
   });
 }

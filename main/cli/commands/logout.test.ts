@@ -1,42 +1,29 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { startServe } from '../../../test/support/cli-runner.js';
-import { startFakeBackend, type FakeBackend } from '../../../test/support/fake-backend/server.js';
+import type { FakeBackend } from '../../../test/support/fake-backend/server.js';
 import { CODEX_CLIENT_ID } from '../../../test/support/fake-backend/tokens.js';
-import { runCommand } from '../../../test/support/login-runner.js';
+import { runCommand, useSignInFixture } from '../../../test/support/login-runner.js';
 
+const fixture = useSignInFixture();
 let fake: FakeBackend;
-let dir: string;
-let codexHome: string;
 let authPath: string;
-
-beforeAll(async () => {
-  fake = await startFakeBackend();
+beforeEach(() => {
+  ({ fake, authPath } = fixture);
 });
-afterAll(() => fake.close());
-beforeEach(async () => {
-  fake.reset();
-  dir = await mkdtemp(path.join(os.tmpdir(), 'logout-cli-'));
-  codexHome = path.join(dir, 'codex');
-  authPath = path.join(codexHome, 'auth.json');
-});
-afterEach(() => rm(dir, { recursive: true, force: true }));
-
-const env = () => ({ CODEX_HOME: codexHome, CODEX_BRIDGE_AUTH_ISSUER: fake.origin, CODEX_BRIDGE_UPSTREAM: fake.baseUrl, CODEX_BRIDGE_HOME: path.join(dir, 'home') });
 
 it('revokes the refresh token, removes the login, and the next request gets a 401 saying how to sign in', async () => {
   const login = fake.tokens.writeAuthFile(authPath);
-  const serve = await startServe(['--no-setup'], { env: env() });
+  const serve = await startServe(['--no-setup'], { env: fixture.env });
   try {
     const client = new OpenAI({ baseURL: `http://127.0.0.1:${serve.port}/v1`, apiKey: 'bridge', maxRetries: 0 });
     const ask = () => client.chat.completions.create({ model: 'bridge-fast', messages: [{ role: 'user', content: 'hi' }] });
     await ask();
 
-    const logout = runCommand(['logout'], { env: env() });
+    const logout = runCommand(['logout'], { env: fixture.env });
     expect(await logout.exit).toBe(0);
     expect(logout.out.join('\n')).toBe(
       `Signed out: removed the login from ${authPath} and revoked it at ChatGPT. This file is shared with the Codex CLI, so the Codex CLI is signed out too.`,
@@ -59,10 +46,10 @@ it('revokes the refresh token, removes the login, and the next request gets a 40
 });
 
 it('keeps the fields of auth.json that are not the login, and says nothing about the Codex CLI for a file of its own', async () => {
-  const ownPath = path.join(dir, 'bridge-auth.json');
+  const ownPath = path.join(fixture.dir, 'bridge-auth.json');
   const login = fake.tokens.mintAuthJson();
   await writeFile(ownPath, JSON.stringify({ ...login, OPENAI_API_KEY: 'sk-kept', extra_setting: { keep: true } }, null, 2), { mode: 0o600 });
-  const logout = runCommand(['logout', '--auth-path', ownPath], { env: env() });
+  const logout = runCommand(['logout', '--auth-path', ownPath], { env: fixture.env });
   expect(await logout.exit).toBe(0);
   expect(logout.out.join('\n')).toBe(`Signed out: removed the login from ${ownPath} and revoked it at ChatGPT.`);
   expect(JSON.parse(await readFile(ownPath, 'utf8'))).toEqual({ OPENAI_API_KEY: 'sk-kept', extra_setting: { keep: true } });
@@ -70,7 +57,7 @@ it('keeps the fields of auth.json that are not the login, and says nothing about
 
 it('still removes the login when the issuer cannot be reached, and says so', async () => {
   fake.tokens.writeAuthFile(authPath);
-  const logout = runCommand(['logout'], { env: { ...env(), CODEX_BRIDGE_AUTH_ISSUER: 'http://127.0.0.1:1' } });
+  const logout = runCommand(['logout'], { env: { ...fixture.env, CODEX_BRIDGE_AUTH_ISSUER: 'http://127.0.0.1:1' } });
   expect(await logout.exit).toBe(0);
   expect(logout.out.join('\n')).toContain('(it could not be revoked at ChatGPT: Could not reach http://127.0.0.1:1');
   expect(existsSync(authPath)).toBe(false);
