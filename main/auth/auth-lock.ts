@@ -17,6 +17,11 @@ export interface FileLockOptions {
 const DEFAULT_STALE_MS = 60_000;
 const DEFAULT_POLL_MS = 25;
 
+/** The lock every writer of one auth.json takes: refreshes, sign-in and sign-out. */
+export function authLockPath(authPath: string): string {
+  return `${authPath}.lock`;
+}
+
 /** Runs `fn` while holding `lockPath`. Where no lock file can be created (no folder, read-only), runs it unlocked. */
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
   const owner = `${process.pid} ${randomBytes(8).toString('hex')}`;

@@ -7,7 +7,7 @@
 import type { Dispatcher } from 'undici';
 import { ApiError } from '../errors/api-error.js';
 import { AuthFileReader, loginProblem, writeAuthFileAtomic, type AuthFile } from './auth-file.js';
-import { withFileLock } from './auth-lock.js';
+import { authLockPath, withFileLock } from './auth-lock.js';
 import { isRecord } from './json-guards.js';
 import { decodeJwtClaims } from './jwt.js';
 import { planLabel } from './plan-label.js';
@@ -100,7 +100,7 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
    * auth.json: one token-endpoint request per rotation, the others adopt its tokens from disk.
    */
   function refreshShared(reason: RefreshReason, isStale: (file: AuthFile) => boolean): Promise<AuthFile> {
-    inFlight ??= withFileLock(`${authPath}.lock`, () => refreshFromDisk(reason, isStale)).finally(() => {
+    inFlight ??= withFileLock(authLockPath(authPath), () => refreshFromDisk(reason, isStale)).finally(() => {
       inFlight = undefined;
     });
     return inFlight;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { FakeTokenAuthority } from '../../test/support/fake-backend/tokens.js';
 import { readAuthFile } from './auth-file.js';
+import { authLockPath, withFileLock } from './auth-lock.js';
 import { removeLogin, saveLogin } from './login-record.js';
 
 let dir: string;
@@ -55,4 +56,18 @@ it('removing the only login deletes the file; no file is nothing to remove', asy
   expect(await removeLogin(authPath)).toBe(true);
   expect(() => statSync(authPath)).toThrow();
   expect(await removeLogin(authPath)).toBe(false);
+});
+
+it('waits for a refresh holding the auth.json lock, so the refresh cannot write the old login over the new one', async () => {
+  await saveLogin(authPath, fresh());
+  let release!: () => void;
+  const refreshing = withFileLock(authLockPath(authPath), () => new Promise<void>((resolve) => (release = resolve)));
+  const next = fresh();
+  let saved = false;
+  const saving = saveLogin(authPath, next).then(() => (saved = true));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(saved).toBe(false);
+  release();
+  await Promise.all([refreshing, saving]);
+  expect(JSON.parse(readFileSync(authPath, 'utf8')).tokens.refresh_token).toBe(next.refreshToken);
 });

@@ -5,14 +5,22 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { writeAuthFileAtomic } from './auth-file.js';
+import { authLockPath, withFileLock } from './auth-lock.js';
 import { isRecord } from './json-guards.js';
 import { decodeJwtClaims } from './jwt.js';
 import type { LoginTokens } from './sign-in/issuer-client.js';
 
 const LOGIN_FIELDS = ['auth_mode', 'tokens', 'last_refresh'];
 
-/** Replaces the login in auth.json (atomic, 0600); the file is untouched if the write fails. */
-export async function saveLogin(authPath: string, tokens: LoginTokens, now = new Date()): Promise<void> {
+/**
+ * Replaces the login in auth.json (atomic, 0600); the file is untouched if the write fails. Under the refresh lock, so
+ * a bridge refreshing the old login at this moment cannot write it back over the new one.
+ */
+export function saveLogin(authPath: string, tokens: LoginTokens, now = new Date()): Promise<void> {
+  return withFileLock(authLockPath(authPath), () => writeLogin(authPath, tokens, now));
+}
+
+async function writeLogin(authPath: string, tokens: LoginTokens, now: Date): Promise<void> {
   const existing = (await readRaw(authPath)) ?? {};
   const accountId = decodeJwtClaims(tokens.idToken)?.accountId ?? decodeJwtClaims(tokens.accessToken)?.accountId ?? null;
   await writeAuthFileAtomic(authPath, {
@@ -28,7 +36,11 @@ export async function saveLogin(authPath: string, tokens: LoginTokens, now = new
  * Removes the ChatGPT login from auth.json. What else the file holds (an API key, fields of newer CLIs) stays; a
  * file with nothing else left is deleted, as `codex logout` does. Returns whether there was a file.
  */
-export async function removeLogin(authPath: string): Promise<boolean> {
+export function removeLogin(authPath: string): Promise<boolean> {
+  return withFileLock(authLockPath(authPath), () => deleteLogin(authPath));
+}
+
+async function deleteLogin(authPath: string): Promise<boolean> {
   const existing = await readRaw(authPath);
   if (existing === undefined) return false;
   const rest = withoutLogin(existing);
