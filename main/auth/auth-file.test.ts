@@ -55,17 +55,17 @@ describe('readAuthFile', () => {
     const problem = loginProblem(snapshot, authPath);
     expect(problem).toBeInstanceOf(ApiError);
     expect(problem?.status).toBe(401);
-    expect(problem?.message).toContain('holds an API key, not a ChatGPT login: run `codex login` and choose Sign in with ChatGPT');
+    expect(problem?.message).toContain('holds an API key, not a ChatGPT login: sign in with ChatGPT with `codex-cursor-bridge login`');
     expect(problem?.message).not.toContain('sk-secret-key');
   });
 
-  it('reports a missing file with the path and `codex login`', async () => {
+  it('reports a missing file with the path and how to sign in', async () => {
     const snapshot = await readAuthFile(authPath);
     expect(snapshot.kind).toBe('missing');
     const problem = loginProblem(snapshot, authPath);
     expect(problem?.status).toBe(401);
     expect(problem?.type).toBe('authentication_error');
-    expect(problem?.message).toContain(`No Codex login found at ${authPath}: run \`codex login\``);
+    expect(problem?.message).toContain(`No ChatGPT login found at ${authPath}: sign in with \`codex-cursor-bridge login\``);
   });
 
   it('reports broken JSON without quoting the file (it may hold a token)', async () => {
@@ -74,7 +74,7 @@ describe('readAuthFile', () => {
     expect(snapshot).toMatchObject({ kind: 'unreadable', reason: 'it is not valid JSON' });
     const problem = loginProblem(snapshot, authPath);
     expect(problem?.status).toBe(401);
-    expect(problem?.message).toContain('run `codex login` again');
+    expect(problem?.message).toContain('sign in again with `codex-cursor-bridge login`');
     expect(problem?.message).not.toContain('SECRET');
   });
 

@@ -131,18 +131,18 @@ export function loginProblem(snapshot: AuthSnapshot, authPath: string): ApiError
     case 'missing':
       return new ApiError(
         401,
-        `No Codex login found at ${authPath}: run \`codex login\` and choose Sign in with ChatGPT. ` +
-          '(If Codex keeps its login in the OS keyring, set cli_auth_credentials_store = "file" in ~/.codex/config.toml and log in again.)',
+        `No ChatGPT login found at ${authPath}: sign in with \`codex-cursor-bridge login\` (or "Sign in with ChatGPT" in the bridge's window). ` +
+          '(If you signed in with the Codex CLI and it keeps its login in the OS keyring, set cli_auth_credentials_store = "file" in ~/.codex/config.toml and log in again.)',
         { code: 'codex_login_missing' },
       );
     case 'api-key-only':
       return new ApiError(
         401,
-        `The Codex login at ${authPath} holds an API key, not a ChatGPT login: run \`codex login\` and choose Sign in with ChatGPT.`,
+        `The Codex login at ${authPath} holds an API key, not a ChatGPT login: sign in with ChatGPT with \`codex-cursor-bridge login\`.`,
         { code: 'codex_login_api_key_only' },
       );
     case 'unreadable':
-      return new ApiError(401, `The Codex login at ${authPath} cannot be used (${snapshot.reason}): run \`codex login\` again.`, {
+      return new ApiError(401, `The Codex login at ${authPath} cannot be used (${snapshot.reason}): sign in again with \`codex-cursor-bridge login\`.`, {
         code: 'codex_login_unreadable',
       });
   }

@@ -208,7 +208,7 @@ describe('permanent refresh failures', () => {
     backend.tokens.refreshRequests.length = 0;
   }
 
-  it('refresh_token_reused: keeps the still-valid token, does not retry, and tells the user to run `codex login`', async () => {
+  it('refresh_token_reused: keeps the still-valid token, does not retry, and tells the user to sign in again', async () => {
     const stored = login(4 * 60);
     spendRefreshTokenElsewhere(stored);
     const auth = manager();
@@ -220,14 +220,14 @@ describe('permanent refresh failures', () => {
     expect((await auth.getCredentials()).accessToken).toBe(stored.tokens.access_token);
     const error = await rejection(auth.recoverFromUnauthorized(stored.tokens.access_token));
     expect(error).toMatchObject({ status: 401, type: 'authentication_error', code: 'refresh_token_reused' });
-    expect(error.message).toContain('Run `codex login` again');
+    expect(error.message).toContain('Sign in again with `codex-cursor-bridge login`');
     expect(error.message).not.toContain(stored.tokens.refresh_token);
     expect(refreshCount()).toBe(1);
     expect(onDisk()).toEqual(stored);
 
     const status = await auth.describe();
     expect(status.state).toBe('refresh-failed');
-    expect(status.message).toContain('`codex login`');
+    expect(status.message).toContain('`codex-cursor-bridge login`');
   });
 
   it('fails with the 401 once the stored token has expired', async () => {
@@ -284,11 +284,11 @@ describe('transient refresh failures', () => {
 });
 
 describe('unusable logins', () => {
-  it('missing file: 401 naming the path and `codex login`', async () => {
+  it('missing file: 401 naming the path and how to sign in', async () => {
     const auth = manager();
     const error = await rejection(auth.getCredentials());
     expect(error).toMatchObject({ status: 401, type: 'authentication_error' });
-    expect(error.message).toContain(`No Codex login found at ${authPath}: run \`codex login\``);
+    expect(error.message).toContain(`No ChatGPT login found at ${authPath}: sign in with \`codex-cursor-bridge login\``);
     expect(await auth.describe()).toMatchObject({ state: 'missing', authPath, message: error.message });
   });
 
@@ -297,7 +297,7 @@ describe('unusable logins', () => {
     const auth = manager();
     const error = await rejection(auth.recoverFromUnauthorized('whatever'));
     expect(error.status).toBe(401);
-    expect(error.message).toContain('holds an API key, not a ChatGPT login: run `codex login` and choose Sign in with ChatGPT');
+    expect(error.message).toContain('holds an API key, not a ChatGPT login: sign in with ChatGPT with `codex-cursor-bridge login`');
     const status = await auth.describe();
     expect(status.state).toBe('api-key-only');
     expect(JSON.stringify(status)).not.toContain('sk-live-secret');

@@ -7,6 +7,7 @@
 import type { Dispatcher } from 'undici';
 import { ApiError } from '../errors/api-error.js';
 import { AuthFileReader, loginProblem, writeAuthFileAtomic, type AuthFile } from './auth-file.js';
+import { authLockPath, withFileLock } from './auth-lock.js';
 import { isRecord } from './json-guards.js';
 import { decodeJwtClaims } from './jwt.js';
 import { planLabel } from './plan-label.js';
@@ -94,9 +95,12 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
     return expiresAt === undefined || expiresAt > clock();
   }
 
-  /** Every caller needing a refresh while one is running shares it: one token-endpoint request per rotation. */
+  /**
+   * Every caller needing a refresh while one is running shares it, and other processes wait on the lock file beside
+   * auth.json: one token-endpoint request per rotation, the others adopt its tokens from disk.
+   */
   function refreshShared(reason: RefreshReason, isStale: (file: AuthFile) => boolean): Promise<AuthFile> {
-    inFlight ??= refreshFromDisk(reason, isStale).finally(() => {
+    inFlight ??= withFileLock(authLockPath(authPath), () => refreshFromDisk(reason, isStale)).finally(() => {
       inFlight = undefined;
     });
     return inFlight;

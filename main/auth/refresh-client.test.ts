@@ -73,14 +73,14 @@ describe('requestTokenRefresh', () => {
     ['refresh_token_reused', 'already used'],
     ['refresh_token_expired', 'has expired'],
     ['refresh_token_invalidated', 'revoked'],
-  ] as const)('treats %s as permanent: 401 telling the user to run `codex login`', async (code, why) => {
+  ] as const)('treats %s as permanent: 401 telling the user to sign in again', async (code, why) => {
     backend.tokens.failNextRefresh(code);
     const refreshToken = mintedRefreshToken();
     const error = await refreshFailure(requestTokenRefresh(client, refreshToken, 'proactive_expiry'));
     expect(isPermanentRefreshFailure(error)).toBe(true);
     expect(error).toMatchObject({ status: 401, type: 'authentication_error', code });
     expect(error.message).toContain(why);
-    expect(error.message).toContain('Run `codex login` again');
+    expect(error.message).toContain('Sign in again with `codex-cursor-bridge login`');
     expect(error.message).not.toContain(refreshToken);
   });
 
@@ -89,7 +89,7 @@ describe('requestTokenRefresh', () => {
     const error = await refreshFailure(requestTokenRefresh(client, 'rt_not-ours.x', 'proactive_expiry'));
     expect(isPermanentRefreshFailure(error)).toBe(true);
     expect(error).toMatchObject({ status: 401, code: 'refresh_token_rejected' });
-    expect(error.message).toContain('`codex login`');
+    expect(error.message).toContain('`codex-cursor-bridge login`');
   });
 
   it('treats a 5xx as transient, with the status in the message', async () => {

@@ -1,7 +1,7 @@
 /**
  * One call to the OAuth token endpoint, shaped exactly like codex-cli 0.171.0's (fixtures 04-refresh-*.json), and
  * the CLI's classification of its failures: a refresh token the endpoint rejected (401) is a permanent failure the
- * user fixes with `codex login`; anything else is transient and may be retried later.
+ * user fixes by signing in again; anything else is transient and may be retried later.
  */
 import { request, type Dispatcher } from 'undici';
 import { ApiError } from '../errors/api-error.js';
@@ -72,7 +72,7 @@ export async function requestTokenRefresh(
   });
 }
 
-/** True for the failures that retrying cannot fix: the user has to run `codex login` again. */
+/** True for the failures that retrying cannot fix: the user has to sign in again. */
 export function isPermanentRefreshFailure(error: unknown): error is ApiError {
   return error instanceof ApiError && error.status === 401;
 }
@@ -80,14 +80,14 @@ export function isPermanentRefreshFailure(error: unknown): error is ApiError {
 function permanentFailure(backendCode: string | undefined): ApiError {
   const why = backendCode ? PERMANENT_REASONS[backendCode] : undefined;
   if (backendCode && why) {
-    return new ApiError(401, `Your ChatGPT access token could not be refreshed because ${why}. Run \`codex login\` again to sign in.`, {
+    return new ApiError(401, `Your ChatGPT access token could not be refreshed because ${why}. Sign in again with \`codex-cursor-bridge login\`.`, {
       type: 'authentication_error',
       code: backendCode,
     });
   }
   return new ApiError(
     401,
-    'Your ChatGPT access token could not be refreshed: the token endpoint rejected the refresh token. Run `codex login` again to sign in.',
+    'Your ChatGPT access token could not be refreshed: the token endpoint rejected the refresh token. Sign in again with `codex-cursor-bridge login`.',
     { type: 'authentication_error', code: 'refresh_token_rejected' },
   );
 }

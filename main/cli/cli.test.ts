@@ -98,8 +98,8 @@ describe('serve', () => {
     expect(out).toMatch(/bridge-pro-high\s+→ gpt-6\.2-astra/);
     expect(out).toContain('dev@example.com');
     expect(out).toMatch(/POST \/v1\/chat\/completions 200 \d+ms bridge-mini→\S+ msgs=1 tools=0/);
-    // --setup (the default) runs the prerequisite checks and names what is missing, without refusing to serve.
-    expect(out).toMatch(/setup: Codex CLI: `codex` is not on PATH → Install it/);
+    // --setup (the default) runs the prerequisite checks; a missing Codex CLI is no longer one (the bridge signs in itself).
+    expect(out).not.toContain('setup: Codex CLI');
     expect(out).not.toContain('WARNING');
   });
 
@@ -128,9 +128,12 @@ describe('serve', () => {
     expect(serve.out.join('\n')).toMatch(/WARNING: listening on 127\.0\.0\.2 without a token/);
   });
 
-  it('--no-setup skips the prerequisite checks', async () => {
-    const result = run(['--port', '0', '--no-setup'], { PATH: '/nonexistent' }, Promise.resolve('SIGINT'));
-    const { code, out } = await result;
+  it('--setup names what is missing without refusing to serve; --no-setup skips the checks', async () => {
+    const noLogin = { CODEX_AUTH_PATH: path.join(dir, 'no-login.json') };
+    const checked = await run(['--port', '0'], noLogin, Promise.resolve('SIGINT'));
+    expect(checked.code).toBe(0);
+    expect(checked.out).toMatch(/setup: Codex login \(auth\.json\): No ChatGPT login found .*→ Sign in with `codex-cursor-bridge login`/);
+    const { code, out } = await run(['--port', '0', '--no-setup'], noLogin, Promise.resolve('SIGINT'));
     expect(code).toBe(0);
     expect(out).toContain('Requests:');
     expect(out).not.toContain('setup:');
@@ -202,13 +205,12 @@ describe('doctor', () => {
     }
   });
 
-  it('fails with the fix for each problem: no codex CLI, no login', async () => {
+  it('fails with the fix for no login; a missing Codex CLI is only a note', async () => {
     const result = await run(['doctor', '-p', String(await freePort())], { PATH: '/nonexistent', CODEX_AUTH_PATH: path.join(dir, 'missing.json') });
     expect(result.code).toBe(1);
-    expect(result.out).toMatch(/FAIL\s+Codex CLI/);
-    expect(result.out).toContain('npm install -g @openai/codex');
+    expect(result.out).toMatch(/ok\s+Codex CLI: not installed \(not needed: the bridge signs in with `codex-cursor-bridge login`\)/);
     expect(result.out).toMatch(/FAIL\s+Codex login/);
-    expect(result.out).toContain('codex login');
+    expect(result.out).toContain('→ Sign in with `codex-cursor-bridge login`');
   });
 
   it('reports a refresh token the backend refuses (already used) with the fix, in the token check', async () => {
@@ -219,7 +221,7 @@ describe('doctor', () => {
       const result = await run(['doctor', '-p', String(await freePort())], { CODEX_AUTH_PATH: expired });
       expect(result.code).toBe(1);
       expect(result.out).toMatch(/FAIL\s+Access token: .*already used/);
-      expect(result.out).toContain('Run `codex login` again.');
+      expect(result.out).toContain('Sign in again with `codex-cursor-bridge login`.');
     } finally {
       fake.tokens.reset();
     }

@@ -4,6 +4,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CliContext } from './cli-context.js';
 import { runDoctor } from './commands/doctor.js';
+import { runLogin } from './commands/login.js';
+import { runLogout } from './commands/logout.js';
 import { runServe } from './commands/serve.js';
 import { runToken } from './commands/token.js';
 import { runConfigureCursor } from './commands/configure-cursor.js';
@@ -20,6 +22,8 @@ const COMMANDS: Record<string, Command> = {
   serve: runServe,
   doctor: runDoctor,
   token: runToken,
+  login: runLogin,
+  logout: runLogout,
   'configure-cursor': async (argv, ctx) => {
     const { home } = resolveConfig(ctx.env);
     const publicBaseUrl = readPublicUrl(home);

@@ -2,6 +2,9 @@ export const MAIN_USAGE = `codex-cursor-bridge — use your ChatGPT subscription
 
 Usage:
   codex-cursor-bridge [serve] [flags]         start the bridge (default)
+  codex-cursor-bridge login [--device] [--no-browser]
+                                              sign in with ChatGPT (saved where the Codex CLI keeps its login)
+  codex-cursor-bridge logout                  revoke the login and remove it from auth.json
   codex-cursor-bridge doctor                  check the prerequisites; exit 0 only when all pass
   codex-cursor-bridge token [--rotate]        print (or replace) the bridge's bearer token
   codex-cursor-bridge configure-cursor [--base-url URL] [--dry-run] [--undo]
@@ -23,5 +26,5 @@ Flags:
   -h, --help             this help
   -v, --version          print the version
 
-Environment: CODEX_BRIDGE_UPSTREAM, CODEX_REFRESH_TOKEN_URL_OVERRIDE, CODEX_BRIDGE_HOME,
+Environment: CODEX_BRIDGE_UPSTREAM, CODEX_BRIDGE_AUTH_ISSUER, CODEX_REFRESH_TOKEN_URL_OVERRIDE, CODEX_BRIDGE_HOME,
 CODEX_CLIENT_VERSION, CODEX_ORIGINATOR, CODEX_CLIENT_ID, CODEX_BRIDGE_DEBUG=1 (see the README).`;

@@ -5,10 +5,13 @@ import path from 'node:path';
 export interface BridgeConfig {
   host: string;
   port: number;
-  /** Codex CLI's auth.json (tokens from `codex login`). */
+  /** The login's auth.json, shared with the Codex CLI (written by `codex-cursor-bridge login` or `codex login`). */
   authPath: string;
   /** Backend base, e.g. https://chatgpt.com/backend-api: responses at {base}/codex/responses. */
   upstreamBase: string;
+  /** OAuth issuer for sign-in, code exchange, device codes and revocation (CODEX_BRIDGE_AUTH_ISSUER). */
+  authIssuer: string;
+  /** Token refresh endpoint: `{authIssuer}/oauth/token` unless CODEX_REFRESH_TOKEN_URL_OVERRIDE says otherwise. */
   refreshTokenUrl: string;
   /** The bridge's own state folder (settings, bridge token, backups). */
   home: string;
@@ -23,6 +26,7 @@ export interface BridgeConfig {
 export const CODEX_CLIENT_VERSION = '0.171.0';
 export const CODEX_ORIGINATOR = 'codex_exec';
 export const CODEX_CLIENT_ID = 'app_EMoamEEZ73f0CkXaXp7hrann';
+export const DEFAULT_AUTH_ISSUER = 'https://auth.openai.com';
 export const DEFAULT_PORT = 7711;
 export const DEFAULT_HOST = '127.0.0.1';
 
@@ -34,7 +38,11 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 export function defaultAuthPath(env: Env, homeDir = os.homedir()): string {
   const explicit = nonEmpty(env.CODEX_AUTH_PATH);
-  if (explicit) return path.resolve(explicit);
+  return explicit ? path.resolve(explicit) : codexCliAuthPath(env, homeDir);
+}
+
+/** Where the Codex CLI itself keeps its login: a login written here is shared with it. */
+export function codexCliAuthPath(env: Env, homeDir = os.homedir()): string {
   const codexHome = nonEmpty(env.CODEX_HOME);
   return path.join(codexHome ? path.resolve(codexHome) : path.join(homeDir, '.codex'), 'auth.json');
 }
@@ -59,12 +67,14 @@ export function resolveConfig(env: Env, overrides: Partial<BridgeConfig> = {}, h
     port = parsed;
   }
   const upstreamBase = (nonEmpty(env.CODEX_BRIDGE_UPSTREAM) ?? 'https://chatgpt.com/backend-api').replace(/\/+$/, '');
+  const authIssuer = (nonEmpty(env.CODEX_BRIDGE_AUTH_ISSUER) ?? DEFAULT_AUTH_ISSUER).replace(/\/+$/, '');
   const base: BridgeConfig = {
     host: nonEmpty(env.CODEX_BRIDGE_HOST) ?? DEFAULT_HOST,
     port,
     authPath: defaultAuthPath(env, homeDir),
     upstreamBase,
-    refreshTokenUrl: nonEmpty(env.CODEX_REFRESH_TOKEN_URL_OVERRIDE) ?? 'https://auth.openai.com/oauth/token',
+    authIssuer,
+    refreshTokenUrl: nonEmpty(env.CODEX_REFRESH_TOKEN_URL_OVERRIDE) ?? `${authIssuer}/oauth/token`,
     home: path.resolve(nonEmpty(env.CODEX_BRIDGE_HOME) ?? path.join(homeDir, '.codex-cursor-bridge')),
     clientVersion: nonEmpty(env.CODEX_CLIENT_VERSION) ?? CODEX_CLIENT_VERSION,
     originator: nonEmpty(env.CODEX_ORIGINATOR) ?? CODEX_ORIGINATOR,

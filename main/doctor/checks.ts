@@ -58,7 +58,7 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<CheckResult[]> 
       title: 'ChatGPT plan',
       ok: auth.plan !== undefined,
       detail: auth.plan === undefined ? 'the token names no plan' : free ? 'Free — Codex usage is very limited on the Free plan' : (auth.planLabel ?? auth.plan),
-      ...(auth.plan === undefined ? { fix: 'Run `codex login` again and sign in with ChatGPT.' } : {}),
+      ...(auth.plan === undefined ? { fix: 'Sign in again with `codex-cursor-bridge login`.' } : {}),
     });
     const expiresAt = auth.expiresAt?.getTime();
     const refreshBroken = auth.state === 'refresh-failed';
@@ -73,7 +73,7 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<CheckResult[]> 
           : expiresAt <= now()
             ? `expired ${new Date(expiresAt).toISOString()}; the bridge refreshes it on first use`
             : `valid until ${new Date(expiresAt).toISOString()}`,
-      ...(refreshBroken ? { fix: 'Run `codex login` again.' } : {}),
+      ...(refreshBroken ? { fix: 'Sign in again with `codex-cursor-bridge login`.' } : {}),
     });
   }
   results.push(upstream, ...(limits ? [limits] : []));
@@ -107,20 +107,15 @@ async function checkCodexCli(env: NodeJS.ProcessEnv, platform: NodeJS.Platform):
       }
     }
   }
-  return {
-    id: 'codex-cli',
-    title: 'Codex CLI',
-    ok: false,
-    detail: '`codex` is not on PATH',
-    fix: 'Install it with `npm install -g @openai/codex`, then run `codex login` (the bridge uses its login).',
-  };
+  // A note, not a prerequisite: the bridge signs in by itself; with the Codex CLI installed both share one login.
+  return { id: 'codex-cli', title: 'Codex CLI', ok: true, detail: 'not installed (not needed: the bridge signs in with `codex-cursor-bridge login`)' };
 }
 
 function authFix(state: string, authPath: string): string {
-  if (state === 'api-key-only') return 'Run `codex login` and choose "Sign in with ChatGPT" (an API key cannot use the subscription).';
-  if (state === 'unreadable') return `Fix or delete ${authPath}, then run \`codex login\`.`;
-  if (state === 'refresh-failed') return 'Run `codex login` again: the saved login can no longer be refreshed.';
-  return `Run \`codex login\` (or point CODEX_AUTH_PATH / --auth-path at your auth.json; looked in ${authPath}).`;
+  if (state === 'api-key-only') return 'Sign in with ChatGPT: run `codex-cursor-bridge login` (an API key cannot use the subscription).';
+  if (state === 'unreadable') return `Sign in again with \`codex-cursor-bridge login\` (it replaces the login in ${authPath}).`;
+  if (state === 'refresh-failed') return 'Sign in again with `codex-cursor-bridge login`: the saved login can no longer be refreshed.';
+  return `Sign in with \`codex-cursor-bridge login\` (or \`--device\` on a host without a browser; looked in ${authPath}).`;
 }
 
 async function checkUpstream(deps: DoctorDeps, loggedIn: boolean): Promise<CheckResult> {
@@ -135,7 +130,7 @@ async function checkUpstream(deps: DoctorDeps, loggedIn: boolean): Promise<Check
       title,
       ok: false,
       detail: `${deps.config.upstreamBase}: ${(error as Error).message}`,
-      fix: 'Check your internet connection (and CODEX_BRIDGE_UPSTREAM if you set it); if it says 401, run `codex login` again.',
+      fix: 'Check your internet connection (and CODEX_BRIDGE_UPSTREAM if you set it); if it says 401, sign in again with `codex-cursor-bridge login`.',
     };
   }
 }

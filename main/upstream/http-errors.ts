@@ -30,7 +30,7 @@ export function upstreamHttpError(status: number, bodyText: string, headers: Rec
     });
   }
   if (status === 401) {
-    return new ApiError(401, 'The ChatGPT backend rejected the Codex login token. Run `codex login` again, then retry.', {
+    return new ApiError(401, 'The ChatGPT backend rejected the Codex login token. Sign in again with `codex-cursor-bridge login`, then retry.', {
       type: 'authentication_error',
       code: 'upstream_unauthorized',
     });

@@ -61,12 +61,12 @@ describe('token refresh through the running bridge', () => {
     expect(tokens.size).toBe(1);
   });
 
-  it('answers 401 telling the user to run codex login when the refresh token was already used', async () => {
+  it('answers 401 telling the user to sign in again when the refresh token was already used', async () => {
     h = await startHarness({ expiresInSec: -10 });
     h.fake.tokens.failNextRefresh('refresh_token_reused', 5);
     const error = await ask(h).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((error as Error).message).toContain('codex login');
+    expect((error as Error).message).toContain('codex-cursor-bridge login');
     // The refused refresh token is not spent again: the next request is refused the same way, without a new refresh.
     expect(await ask(h).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(h.fake.tokens.refreshRequests).toHaveLength(1);

@@ -114,7 +114,7 @@ describe('no token ever reaches the logs or error bodies', () => {
     h.fake.tokens.failNextRefresh('refresh_token_reused');
     h.fake.enqueue({ kind: 'unauthorized' });
     expect(await call(h, capture, '/v1/chat/completions', chat('reused'))).toBe(401);
-    expect(capture.chunks.at(-1)).toContain('codex login');
+    expect(capture.chunks.at(-1)).toContain('codex-cursor-bridge login');
     expect(h.fake.tokens.refreshRequests).toHaveLength(2);
 
     h.fake.enqueue({ kind: 'usage_limit', planType: 'pro', resetsInSeconds: 600 });

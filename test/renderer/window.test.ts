@@ -95,7 +95,7 @@ beforeAll(async () => {
   ]);
   service = createBridgeService({
     bridge: harness.bridge,
-    // PATH holds no `codex` yet: the Codex CLI check fails until a test puts one there.
+    // PATH holds no `codex` yet: the Codex CLI check notes that until a test puts one there.
     env: { PATH: binDir, CODEX_BRIDGE_CURSOR_DB: cursorDb },
     host,
     tunnelProvider: tunnel,
@@ -159,18 +159,17 @@ describe('the desktop window against the real core', () => {
     expect((await post('getToken', '["extra"]')).status).toBe(400);
   });
 
-  it('shows the prerequisite checks with the fix of a failing one, and Re-check runs them again', async () => {
+  it('shows the prerequisite checks (a missing Codex CLI is only a note), and Re-check runs them again', async () => {
     const codexCheck = card('Prerequisites').locator('[data-check="codex-cli"]');
-    await expect.poll(() => codexCheck.getAttribute('class')).toBe('check check-fail');
-    expect(await textOf(codexCheck)).toContain('Fix: Install it with npm install -g @openai/codex');
+    await expect.poll(() => textOf(codexCheck)).toContain('not installed (not needed');
+    expect(await codexCheck.getAttribute('class')).toBe('check check-ok');
     expect(await textOf(card('Prerequisites').locator('[data-check="auth-file"]'))).toContain(harness.authPath);
 
     const codex = path.join(binDir, 'codex');
     await writeFile(codex, '#!/bin/sh\n');
     await chmod(codex, 0o755);
     await card('Prerequisites').getByRole('button', { name: 'Re-check' }).click();
-    await expect.poll(() => codexCheck.getAttribute('class')).toBe('check check-ok');
-    expect(await textOf(codexCheck)).toContain(codex);
+    await expect.poll(() => textOf(codexCheck)).toContain(codex);
     expect(await textOf(codexCheck)).not.toContain('Fix:');
   });
 

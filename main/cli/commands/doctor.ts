@@ -7,7 +7,7 @@ import type { CliContext } from '../cli-context.js';
 
 const DOCTOR_USAGE = `Usage: codex-cursor-bridge doctor [-p PORT] [--host ADDR] [-a AUTH_PATH]
 
-Checks Node.js, the Codex CLI, your ChatGPT login, the backend, your usage limits and the port.
+Checks Node.js, your ChatGPT login (the Codex CLI is only noted), the backend, your usage limits and the port.
 Exit status 0 only when all pass (the usage limits fail only when one is reached).`;
 
 export async function runDoctor(argv: string[], ctx: CliContext): Promise<number> {

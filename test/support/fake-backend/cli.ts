@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   const env = [
     `CODEX_BRIDGE_UPSTREAM=${backend.baseUrl}`,
     `CODEX_REFRESH_TOKEN_URL_OVERRIDE=${backend.tokenUrl}`,
+    `CODEX_BRIDGE_AUTH_ISSUER=${backend.origin}`,
     ...(options.authPath ? [`CODEX_AUTH_PATH=${options.authPath}`] : []),
   ];
   process.stdout.write(`Fake Codex backend listening on ${backend.origin}\n${env.join('\n')}\n`);

@@ -4,7 +4,8 @@
  *   POST /backend-api/codex/responses   validated Responses request → SSE turn (scripted by enqueue(), else echo)
  *   GET  /backend-api/codex/models      the catalog + ETag (304 on If-None-Match)
  *   GET  /backend-api/wham/usage        the /status limits panel
- *   POST /oauth/token                   refresh grant (JSON or form body), see tokens.ts
+ *   POST /oauth/token                   refresh grant (JSON or form body), see tokens.ts; authorization_code grant, issuer.ts
+ *   GET  /oauth/authorize, POST /oauth/revoke, /api/accounts/deviceauth/*, GET /codex/device   sign-in, see issuer.ts
  *   WebSocket upgrade on /codex/responses → 426, so clients fall back to HTTP like the real CLI
  *
  * Every /backend-api route needs a Bearer access token minted by `tokens` (and the matching ChatGPT-Account-ID).
@@ -20,6 +21,7 @@ import { defaultRateLimits, exhausted, rateLimitHeaders, usageLimitBody, whamUsa
 import { verifyEncryptedContent } from './reasoning-blob.js';
 import { playStep, type TurnContext } from './scenarios.js';
 import { abortableSleep } from './sse-writer.js';
+import { FakeIssuer, type IssuerAnswer } from './issuer.js';
 import { FakeTokenAuthority } from './tokens.js';
 import type { FakeBackend, FakeBackendOptions, FakeStep, RecordedRequest } from './types.js';
 import { PromptCache, estimateTokens, serializePrompt } from './usage.js';
@@ -41,6 +43,8 @@ interface RequestContext {
 
 export async function startFakeBackend(opts: FakeBackendOptions = {}): Promise<FakeBackend> {
   const tokens = opts.tokens ?? new FakeTokenAuthority();
+  let origin = '';
+  const issuer = new FakeIssuer(tokens, () => origin);
   const catalog = new ModelCatalog(opts.catalog);
   const requireAccountHeader = opts.requireAccountHeader ?? true;
   const promptCacheEnabled = opts.promptCache ?? true;
@@ -123,16 +127,28 @@ export async function startFakeBackend(opts: FakeBackendOptions = {}): Promise<F
       const error = { message: 'The request body could not be parsed.', type: 'invalid_request_error', param: null, code: 'invalid_request' };
       return sendJson(ctx.res, 400, { error });
     }
+    const fields = record.body as Record<string, unknown>;
+    if (fields.grant_type === 'authorization_code') return sendAnswer(ctx.res, issuer.exchangeCode(fields));
     await abortableSleep(tokens.refreshDelayMs, ctx.signal);
     const result = tokens.handleTokenRequest(record.body);
     sendJson(ctx.res, result.status, result.body);
   };
+
+  const issuerRoute =
+    (answer: (record: RecordedRequest) => IssuerAnswer): Handler =>
+    async (ctx) =>
+      sendAnswer(ctx.res, answer(ctx.record));
 
   const routes: Record<string, Partial<Record<string, Handler>>> = {
     [RESPONSES_PATH]: { POST: postResponses },
     '/backend-api/codex/models': { GET: getModels },
     '/backend-api/wham/usage': { GET: getUsage },
     '/oauth/token': { POST: postToken },
+    '/oauth/authorize': { GET: issuerRoute((r) => issuer.authorize(r.query)) },
+    '/oauth/revoke': { POST: issuerRoute((r) => issuer.revoke(r.body)) },
+    '/api/accounts/deviceauth/usercode': { POST: issuerRoute((r) => issuer.deviceUserCode(r.body)) },
+    '/api/accounts/deviceauth/token': { POST: issuerRoute((r) => issuer.deviceToken(r.body)) },
+    '/codex/device': { GET: issuerRoute(() => issuer.devicePage()) },
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -182,13 +198,14 @@ export async function startFakeBackend(opts: FakeBackendOptions = {}): Promise<F
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const origin = `http://${host}:${address.port}`;
+  origin = `http://${host}:${address.port}`;
 
   return {
     origin,
     baseUrl: `${origin}/backend-api`,
     tokenUrl: `${origin}/oauth/token`,
     tokens,
+    issuer,
     requests,
     rateLimits,
     responsesRequests: () => requests.filter((r) => r.method === 'POST' && r.path === RESPONSES_PATH),
@@ -198,6 +215,7 @@ export async function startFakeBackend(opts: FakeBackendOptions = {}): Promise<F
       requests.length = 0;
       promptCache.clear();
       tokens.reset();
+      issuer.reset();
     },
     get connectionCount() {
       return connections;
@@ -209,4 +227,9 @@ export async function startFakeBackend(opts: FakeBackendOptions = {}): Promise<F
         server.closeAllConnections();
       }),
   };
+}
+
+function sendAnswer(res: ServerResponse, answer: IssuerAnswer): void {
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.text);
 }

@@ -155,6 +155,18 @@ export class FakeTokenAuthority {
     return auth;
   }
 
+  /** A fresh token set for the default account, as a sign-in (code exchange) hands it out. */
+  issueLoginTokens(): { id_token: string; access_token: string; refresh_token: string } {
+    return this.mintTokens(this.defaults, this.accessTtlSec);
+  }
+
+  /** `POST /oauth/revoke`: a revoked refresh token is refused like a used one. True when it was ours. */
+  revokeRefreshToken(token: string): boolean {
+    if (!this.readRefreshToken(token)) return false;
+    this.usedRefreshTokens.add(token);
+    return true;
+  }
+
   verifyAccess(token: string): VerifyResult {
     const claims = verifyJwt(token, this.secret);
     if (!claims || !isAccessClaims(claims)) return { ok: false, reason: 'unknown' };

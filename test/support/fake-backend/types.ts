@@ -1,4 +1,5 @@
 /** Public types of the fake Codex backend (see server.ts for the behaviour). */
+import type { FakeIssuer } from './issuer.js';
 import type { FakeTokenAuthority } from './tokens.js';
 
 export interface UsageNumbers {
@@ -91,6 +92,8 @@ export interface FakeBackend {
   /** origin + '/oauth/token'. */
   tokenUrl: string;
   tokens: FakeTokenAuthority;
+  /** The sign-in side of auth.openai.com; its URL (CODEX_BRIDGE_AUTH_ISSUER) is `origin`. */
+  issuer: FakeIssuer;
   requests: RecordedRequest[];
   rateLimits: RateLimitState;
   responsesRequests(): RecordedRequest[];
