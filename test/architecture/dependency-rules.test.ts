@@ -84,7 +84,7 @@ describe('the dependency rules', () => {
   });
 
   it('each fail on its planted violation, and only there', async () => {
-    mkdirSync(path.join(scratch, 'main/app'));
+    mkdirSync(path.join(scratch, 'main/app'), { recursive: true });
     writeFileSync(path.join(scratch, 'main/app/use-cases.ts'), 'export {};\n');
     writeFileSync(path.join(scratch, 'main/app/state.ts'), 'export {};\n');
     for (const { file, line } of [...new Map([...PLANTS, ...ALLOWED].map((plant) => [`${plant.file}\n${plant.line}`, plant])).values()]) {
