@@ -13,7 +13,8 @@ import {
 } from '../../test/support/fake-electron.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
 import { createBridgeService, type BridgeService } from '../desktop/bridge-service.js';
-import { forwardEvents, registerIpcHandlers, type IpcAnswer } from './ipc.js';
+import type { IpcAnswer } from '../../shared/bridge-api.js';
+import { forwardEvents, registerIpcHandlers } from './ipc.js';
 import { isRendererUrl, rendererLocation } from './renderer-location.js';
 
 const APP_PATH = '/opt/Codex Cursor Bridge/resources/app.asar';

@@ -1,0 +1,46 @@
+import { rm } from 'node:fs/promises';
+import OpenAI from 'openai';
+import { createBridgeApp, type BridgeApp, type BridgeAppDeps } from '../../main/app/index.js';
+import type { FakeBackend } from './fake-backend/server.js';
+import { prepareHarness, type HarnessOptions } from './bridge-harness.js';
+
+export interface AppHarness {
+  fake: FakeBackend;
+  /** Started: the bridge listens on an ephemeral loopback port in front of the fake backend. */
+  app: BridgeApp;
+  /** `http://127.0.0.1:<port>` */
+  baseUrl: string;
+  /** The official openai SDK pointed at the bridge with its token. */
+  client: OpenAI;
+  dir: string;
+  authPath: string;
+  close(): Promise<void>;
+}
+
+export interface AppHarnessOptions extends Omit<HarnessOptions, 'bridge'> {
+  app?: Partial<Omit<BridgeAppDeps, 'config'>>;
+}
+
+const TEST_REMEDIES = { otherPort: 'pick another port', loopbackHost: 'use 127.0.0.1' };
+
+/** The application layer as every surface runs it, started against the fake backend. */
+export async function startAppHarness(options: AppHarnessOptions = {}): Promise<AppHarness> {
+  const { fake, dir, authPath, config } = await prepareHarness(options);
+  const app = createBridgeApp({ config, env: { PATH: '' }, listenRemedies: TEST_REMEDIES, ...options.app });
+  const started = await app.start();
+  if (!started.ok) throw new Error(started.message);
+  const baseUrl = app.state.get().server.baseUrl!;
+  return {
+    fake,
+    app,
+    baseUrl,
+    client: new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: app.token(), maxRetries: 0 }),
+    dir,
+    authPath,
+    async close() {
+      await app.stop();
+      await fake.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
