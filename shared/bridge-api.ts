@@ -130,6 +130,10 @@ export const cursorOutcomeSchema = z.object({
   diff: z.array(z.string()),
   /** Cursor was running when the outcome was reached. */
   cursorRunning: z.boolean(),
+  /** Things to know that did not stop the write (a private address, Cursor running during a preview). */
+  warnings: z.array(z.string()),
+  /** What the user does next (paste the bridge token), after an applied configuration. */
+  keyInstruction: z.string().optional(),
 });
 export type CursorOutcome = z.infer<typeof cursorOutcomeSchema>;
 

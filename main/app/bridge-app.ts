@@ -5,6 +5,7 @@ import { systemProcessProbe, type ProcessProbe } from '../cursor/cursor-process.
 import { readPublicUrl } from '../cursor/follow-tunnel-url.js';
 import { runDoctorChecks } from '../doctor/checks.js';
 import { ALIAS_NAMES } from '../models/aliases.js';
+import { LOOPBACK_HOSTS } from '../server/guard.js';
 import { listenFailureMessage, type ListenRemedies } from '../server/listen-failure.js';
 import { loadOrCreateBridgeToken, rotateBridgeToken } from '../settings/bridge-token.js';
 import { createSettingsStore, type BridgeSettings } from '../settings/settings-store.js';
@@ -21,7 +22,7 @@ import { refreshAliasesOnNewPlan, repointCursorOnNewTunnelUrl } from './subscrib
 
 /** In-flight requests get this long to finish when the bridge stops, whichever surface stops it. */
 export const SHUTDOWN_GRACE_MS = 5_000;
-export const SHUTDOWN_NOTICE = `Finishing in-flight requests (up to ${SHUTDOWN_GRACE_MS / 1000} s)…`;
+export const SHUTDOWN_NOTICE = `finishing in-flight requests (up to ${SHUTDOWN_GRACE_MS / 1000} s)…`;
 /** The start waits this long for the live catalog, so the first aliases shown are the real ones. */
 const CATALOG_WAIT_MS = 5_000;
 /** A snapshot never waits longer than this for the backend's usage page; limits that come later are published. */
@@ -53,6 +54,8 @@ export interface BridgeAppDeps {
 export interface StartOutcome {
   ok: boolean;
   message: string;
+  /** Things to know that did not stop the start (listening beyond this machine without a token). */
+  warnings?: string[];
 }
 
 export interface ChecksOutcome {
@@ -243,7 +246,18 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
       const [configured] = await Promise.all([cursor.isConfigured(), refreshLogin(), settleWithin(started.models.refresh(), CATALOG_WAIT_MS)]);
       await syncCatalog();
       store.update((state) => ({ ...state, cursor: { ...state.cursor, configured } }));
-      return { ok: true, message: `Serving ${started.baseUrl}/v1` };
+      const open = !LOOPBACK_HOSTS.includes(config.host) && !started.tokenRequired();
+      return {
+        ok: true,
+        message: `Serving ${started.baseUrl}/v1`,
+        ...(open
+          ? {
+              warnings: [
+                `Listening on ${config.host} without a token: anyone who can reach this address can use your ChatGPT subscription. Require the bridge token (--require-token, or "requireToken": true in the settings); clients then send it as their API key.`,
+              ],
+            }
+          : {}),
+      };
     },
 
     async restore(options = {}) {

@@ -3,7 +3,7 @@
  * the warning about private addresses, the wait while Cursor runs, and every message the user reads.
  */
 import os from 'node:os';
-import type { CursorWaitView } from '../../shared/bridge-api.js';
+import type { CursorOutcome as CursorOutcomeView, CursorWaitView } from '../../shared/bridge-api.js';
 import { configureCursor, cursorStatePaths, undoCursor, type CursorWriteOptions, type CursorWriteResult } from '../cursor/configure.js';
 import type { ProcessProbe } from '../cursor/cursor-process.js';
 import { CursorConfigError } from '../cursor/errors.js';
@@ -22,22 +22,12 @@ export function cursorTarget(env: NodeJS.ProcessEnv, home: string, probe: Proces
   return { dbPath: cursorDbPath({ platform: process.platform, env, homedir: os.homedir() }), ...cursorStatePaths(home), probe };
 }
 
-export interface CursorOutcome {
-  ok: boolean;
-  /** What happened, or why nothing was written; the heading of `diff`. */
-  message: string;
-  /** `field: old → new` lines. */
-  diff: string[];
-  /** Cursor was running when the outcome was reached. */
-  cursorRunning: boolean;
-  /** `invalid-input`: the caller gave a URL the bridge cannot use (nothing was tried). */
+/** The window's view (message, diff, warnings, what to do next) plus what only a text surface prints. */
+export interface CursorOutcome extends CursorOutcomeView {
+  /** `invalid-input`: the caller gave a URL the bridge cannot use; `no-public-url`: none was given or known. */
   reason?: 'invalid-input' | 'no-public-url' | 'cursor-running' | 'cancelled' | 'failed';
-  /** Things to know that did not stop the write (a private address). */
-  warnings: string[];
   /** Where the database was backed up before the write. */
   backupPath?: string;
-  /** What the user does next (paste the token), after an applied configuration. */
-  keyInstruction?: string;
 }
 
 export interface ConfigureRequest {
@@ -87,8 +77,9 @@ function isPrivateHost(hostname: string): boolean {
 }
 
 export const NO_PUBLIC_URL =
-  "No public URL for Cursor: turn the public tunnel on, or give the bridge's public URL. Cursor's servers call this URL, so localhost does not work.";
+  "There is no public URL for Cursor: turn the public tunnel on, or give the bridge's public URL. Cursor's servers call this URL, so localhost does not work.";
 export const STOPPED_WAITING = 'Stopped waiting for Cursor to quit; nothing was changed.';
+const RUNNING_DURING_PREVIEW = 'Cursor is running: quit it (Cmd+Q on macOS) before applying, or it will overwrite the change.';
 const GAVE_UP = `Stopped waiting after ${(CURSOR_RETRY_EVERY_MS * CURSOR_MAX_ATTEMPTS) / 1000} s. Quit Cursor, then try again.`;
 
 function headings(url: string | undefined, dbPath: string): Record<CursorWriteResult['status'], string> {
@@ -113,7 +104,7 @@ function fromResult(result: CursorWriteResult, url: string | undefined, warnings
     message,
     diff: result.diff,
     cursorRunning: result.cursorRunning,
-    warnings,
+    warnings: result.cursorRunning ? [...warnings, RUNNING_DURING_PREVIEW] : warnings,
     ...(result.backupPath !== null ? { backupPath: result.backupPath } : {}),
     ...(keyInstruction && result.status !== 'dry-run' ? { keyInstruction } : {}),
   };
