@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import OpenAI from 'openai';
 import { createBridgeApp, type BridgeApp, type BridgeAppDeps } from '../../main/app/index.js';
+import type { BridgeConfig } from '../../main/config/bridge-config.js';
 import type { FakeBackend } from './fake-backend/server.js';
 import { prepareHarness, type HarnessOptions } from './bridge-harness.js';
 
@@ -14,6 +15,8 @@ export interface AppHarness {
   client: OpenAI;
   dir: string;
   authPath: string;
+  /** What the app was started with (port 0: a second app gets a port of its own). */
+  config: BridgeConfig;
   close(): Promise<void>;
 }
 
@@ -37,6 +40,7 @@ export async function startAppHarness(options: AppHarnessOptions = {}): Promise<
     client: new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: app.token(), maxRetries: 0 }),
     dir,
     authPath,
+    config,
     async close() {
       await app.stop();
       await fake.close();
