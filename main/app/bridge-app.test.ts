@@ -2,29 +2,20 @@
  * Each use case through the application layer itself, on a real bridge in front of the fake backend. The surfaces'
  * tests (main/cli, main/electron, test/renderer) and test/e2e/surfaces-agree.test.ts prove the adapters add no policy.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startAppHarness, type AppHarness } from '../../test/support/app-harness.js';
-import { createCursorFixture, readApplicationUser } from '../../test/support/cursor-fixture.js';
+import { readApplicationUser } from '../../test/support/cursor-fixture.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
 import { createBridgeApp } from './bridge-app.js';
 import { SHUTDOWN_GRACE_MS, STOPPED_WAITING } from './index.js';
 
 let h: AppHarness | undefined;
-let scratch: string | undefined;
 afterEach(async () => {
   await h?.close();
-  if (scratch) await rm(scratch, { recursive: true, force: true });
   h = undefined;
-  scratch = undefined;
 });
-
-async function cursorDb(): Promise<string> {
-  scratch = await mkdtemp(path.join(os.tmpdir(), 'app-cursor-'));
-  return createCursorFixture(scratch);
-}
 
 const baseUrlIn = (dbPath: string): unknown => (readApplicationUser(dbPath) as Record<string, unknown>).openAIBaseUrl;
 
@@ -56,9 +47,9 @@ describe('start and stop', () => {
 
 describe('the state drives the guard and its side effects', () => {
   it('a tunnel makes the token required and admits its host; a new URL re-points the Cursor the bridge configured', async () => {
-    const dbPath = await cursorDb();
     const provider = new FakeTunnelProvider();
-    h = await startAppHarness({ app: { env: { CODEX_BRIDGE_CURSOR_DB: dbPath }, tunnelProvider: provider, tunnelBackoff: { initialMs: 10, maxMs: 50 }, cursorProbe: { isCursorRunning: async () => false } } });
+    h = await startAppHarness({ cursor: {}, app: { tunnelProvider: provider, tunnelBackoff: { initialMs: 10, maxMs: 50 }, cursorProbe: { isCursorRunning: async () => false } } });
+    const dbPath = h.cursorDb;
     const { app } = h;
     const on = await app.setTunnel(true);
     expect(on).toMatchObject({ ok: true, message: `Public tunnel (fake): ${provider.publicUrl}/v1` });
@@ -109,9 +100,8 @@ describe('use cases', () => {
   });
 
   it('Cursor: no URL, a private URL (warned), preview, configure, undo, each with its message', async () => {
-    const dbPath = await cursorDb();
-    h = await startAppHarness({ app: { env: { CODEX_BRIDGE_CURSOR_DB: dbPath }, cursorProbe: { isCursorRunning: async () => false } } });
-    const { app } = h;
+    h = await startAppHarness({ cursor: {}, app: { cursorProbe: { isCursorRunning: async () => false } } });
+    const { app, cursorDb: dbPath } = h;
     expect(await app.configureCursor()).toMatchObject({ ok: false, reason: 'no-public-url' });
     expect(await app.configureCursor({ baseUrl: 'ftp://x' })).toMatchObject({ ok: false, reason: 'invalid-input' });
     const preview = await app.previewCursor({ baseUrl: 'http://192.168.1.5:7711' });
@@ -127,10 +117,9 @@ describe('use cases', () => {
   });
 
   it('Cursor running: refused at once unless asked to wait; a wait shows in the state and ends on cancel', async () => {
-    const dbPath = await cursorDb();
     const probe = { running: true, isCursorRunning: async () => probe.running };
-    h = await startAppHarness({ app: { env: { CODEX_BRIDGE_CURSOR_DB: dbPath }, cursorProbe: probe } });
-    const { app } = h;
+    h = await startAppHarness({ cursor: {}, app: { cursorProbe: probe } });
+    const { app, cursorDb: dbPath } = h;
     expect(await app.configureCursor({ baseUrl: 'https://bridge.example' })).toMatchObject({ ok: false, reason: 'cursor-running' });
     const waiting = app.configureCursor({ baseUrl: 'https://bridge.example', waitForCursor: true });
     await vi.waitFor(() => expect(app.state.get().cursor.wait).toEqual({ attempt: 1, maxAttempts: 60, retryEveryMs: 2000 }));

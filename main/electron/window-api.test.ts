@@ -1,22 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BridgeSnapshot, LogRow } from '../../shared/bridge-api.js';
 import { startAppHarness, type AppHarness } from '../../test/support/app-harness.js';
-import { createCursorFixture, readApplicationUser, realisticApplicationUser } from '../../test/support/cursor-fixture.js';
+import { readApplicationUser, realisticApplicationUser } from '../../test/support/cursor-fixture.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
 import type { BridgeApi } from '../../shared/bridge-api.js';
 import { createWindowApi } from './window-api.js';
 
 let h: AppHarness | undefined;
-let cursorDir: string | undefined;
 afterEach(async () => {
   await h?.close();
-  if (cursorDir) await rm(cursorDir, { recursive: true, force: true });
   h = undefined;
-  cursorDir = undefined;
 });
 
 function fakeHost() {
@@ -43,10 +38,11 @@ async function setUp(cursorRunning = false): Promise<{
   const host = fakeHost();
   const tunnelProvider = new FakeTunnelProvider();
   const probe = { running: cursorRunning, isCursorRunning: async () => probe.running };
-  // The app needs the database's path before the harness (and its directory) exists.
-  cursorDir = await mkdtemp(path.join(os.tmpdir(), 'window-api-cursor-'));
-  const dbPath = createCursorFixture(cursorDir, { applicationUser: { ...realisticApplicationUser(), openAIBaseUrl: PREVIOUS_BASE_URL } });
-  h = await startAppHarness({ app: { env: { CODEX_BRIDGE_CURSOR_DB: dbPath, PATH: '' }, tunnelProvider, cursorProbe: probe, loginItem: host.loginItem } });
+  h = await startAppHarness({
+    cursor: { applicationUser: { ...realisticApplicationUser(), openAIBaseUrl: PREVIOUS_BASE_URL } },
+    app: { tunnelProvider, cursorProbe: probe, loginItem: host.loginItem },
+  });
+  const dbPath = h.cursorDb;
   const service = createWindowApi(h.app, host);
   return { harness: h, service, host, tunnelProvider, dbPath, probe };
 }

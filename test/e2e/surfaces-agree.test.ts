@@ -3,8 +3,6 @@
  * layer itself, through the CLI command, and through the window's API (what IPC and the tray call).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tunnelLine, type CursorOutcome } from '../../main/app/index.js';
@@ -13,25 +11,20 @@ import { runCli } from '../../main/cli/index.js';
 import { createWindowApi } from '../../main/electron/window-api.js';
 import type { BridgeApi } from '../../shared/bridge-api.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
-import { createCursorFixture } from '../support/cursor-fixture.js';
 import { FakeTunnelProvider } from '../support/fake-tunnel.js';
 
 let h: AppHarness | undefined;
-let cursorDir: string | undefined;
 afterEach(async () => {
   await h?.close();
-  if (cursorDir) await rm(cursorDir, { recursive: true, force: true });
   h = undefined;
-  cursorDir = undefined;
 });
 
 const cursorClosed = { isCursorRunning: async () => false };
 
 /** The app harness with a Cursor database, the window's API on it, and a CLI environment naming the same files. */
 async function surfaces(tunnelProvider = new FakeTunnelProvider()) {
-  cursorDir = await mkdtemp(path.join(os.tmpdir(), 'surfaces-cursor-'));
-  const dbPath = createCursorFixture(cursorDir);
-  h = await startAppHarness({ app: { env: { PATH: '', CODEX_BRIDGE_CURSOR_DB: dbPath }, tunnelProvider, cursorProbe: cursorClosed } });
+  h = await startAppHarness({ cursor: {}, app: { tunnelProvider, cursorProbe: cursorClosed } });
+  const dbPath = h.cursorDb;
   const window: BridgeApi = createWindowApi(h.app, { copyText: () => undefined });
   const env: NodeJS.ProcessEnv = {
     PATH: '',
