@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { BridgeSnapshot, LogRow } from '../../shared/bridge-api.js';
+import { bridgeSnapshotSchema, type BridgeSnapshot, type LogRow } from '../../shared/bridge-api.js';
 import { startAppHarness, type AppHarness } from '../../test/support/app-harness.js';
 import { readApplicationUser, realisticApplicationUser } from '../../test/support/cursor-fixture.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
@@ -54,6 +54,10 @@ describe('the window API on the running core', () => {
     expect(snapshot.localUrl).toBe(`${harness.baseUrl}/v1`);
     expect(snapshot.login).toMatchObject({ state: 'ok', email: 'dev@example.com', plan: 'Pro' });
     expect(snapshot.tunnel.state).toBe('off');
+    // The reply is the contract's view and nothing more: the core's own fields (raw plan, tunnel base URL) stay home.
+    expect(bridgeSnapshotSchema.strict().parse(snapshot)).toEqual(snapshot);
+    expect(snapshot.login).not.toHaveProperty('planType');
+    expect(snapshot.tunnel).not.toHaveProperty('publicUrl');
     const aliases = await service.listAliases();
     expect(aliases.find((row) => row.alias === 'bridge-pro-high')).toMatchObject({ slug: 'gpt-6.2-astra', effort: 'high' });
     expect(aliases[0]).not.toHaveProperty('role');
