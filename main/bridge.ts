@@ -29,6 +29,22 @@ export interface BridgeOptions {
   keepAliveMs?: number;
   /** Where CODEX_BRIDGE_DEBUG=1 output goes (redacted request bodies). */
   onDebug?(line: string): void;
+  /** The settings file's store, when the caller already holds one (one cache for everyone). */
+  settings?: SettingsStore;
+  /** The public tunnel as the guard must see it, asked on every request (the application's state). */
+  exposure?(): PublicExposure;
+  /** The account's plan (`pro`, `plus`…), which picks the catalog's models; asked on every catalog resolution. */
+  planType?(): string | undefined;
+}
+
+/**
+ * While a public tunnel is anything but off, everything arriving through it looks local, so /v1/* requires the
+ * token; its public host joins the Host names the guard accepts once it is known.
+ */
+export interface PublicExposure {
+  active: boolean;
+  /** The tunnel's public host name, once online. */
+  host?: string;
 }
 
 /** The running core: what the CLI and the Electron shell both hold. */
@@ -52,10 +68,6 @@ export interface Bridge {
   onLimitsChange(listener: (limits: UsageLimits) => void): () => void;
   /** Whether /v1/* currently requires the bridge token. */
   tokenRequired(): boolean;
-  /** Extra host names to answer to (the tunnel's public host). */
-  setExtraHosts(hosts: string[]): void;
-  /** Forces the token requirement on (a public tunnel is up) or back to the configured default. */
-  setTokenForced(forced: boolean): void;
   close(graceMs?: number): Promise<void>;
 }
 
@@ -72,7 +84,7 @@ export function authManagerFor(config: BridgeConfig): AuthManager {
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { config } = options;
-  const settings = createSettingsStore(config.home);
+  const settings = options.settings ?? createSettingsStore(config.home);
   // A broken settings file stops the start with its message; broken later, the last good settings stay in force.
   let lastGoodSettings = settings.read();
   const currentSettings = (): BridgeSettings => {
@@ -94,24 +106,28 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     idleTimeoutMs: initialSettings.idleTimeoutMs,
     onResponseHeaders: limits.observe,
   });
-  let planType: string | undefined;
   const models = createModelRegistry({
     fetchCatalog: async () => parseCatalog(await upstream.getJson(catalogPath(config.clientVersion), AbortSignal.timeout(CATALOG_TIMEOUT_MS))),
     overrides: () => currentSettings().modelOverrides ?? NO_OVERRIDES,
-    planType: () => planType,
-  });
-  void auth.describe().then((status) => {
-    planType = status.plan;
+    planType: () => options.planType?.(),
   });
 
   const log = new RequestLog();
   // Asked on every request: built once, and again only when the tunnel's host changes.
   const fixedHosts = [...LOOPBACK_HOSTS, ...bindHosts(config.host)];
+  let publicHost: string | undefined;
   let allowedHosts: ReadonlySet<string> = new Set(fixedHosts);
-  let tokenForced = false;
-  const tokenRequired = (): boolean => tokenForced || options.requireToken === true || currentSettings().requireToken === true;
+  const exposure = (): PublicExposure => options.exposure?.() ?? { active: false };
+  const tokenRequired = (): boolean => exposure().active || options.requireToken === true || currentSettings().requireToken === true;
   const guard: GuardPolicy = {
-    allowedHosts: () => allowedHosts,
+    allowedHosts: () => {
+      const host = exposure().host?.toLowerCase();
+      if (host !== publicHost) {
+        publicHost = host;
+        allowedHosts = new Set(host ? [...fixedHosts, host] : fixedHosts);
+      }
+      return allowedHosts;
+    },
     allowedOrigins: () => currentSettings().allowedOrigins ?? [],
     requiredToken: () => (tokenRequired() ? bridgeToken : undefined),
   };
@@ -160,12 +176,6 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     usage: limits.current,
     onLimitsChange: limits.subscribe,
     tokenRequired,
-    setExtraHosts(hosts) {
-      allowedHosts = new Set([...fixedHosts, ...hosts.map((host) => host.toLowerCase())]);
-    },
-    setTokenForced(forced) {
-      tokenForced = forced;
-    },
     async close(graceMs) {
       await server.close(graceMs);
       await upstream.close();

@@ -15,6 +15,7 @@ const SAMPLE_ARGS: Record<RequestName, unknown[]> = {
   setTunnel: [true],
   configureCursor: [false],
   undoCursor: [],
+  cancelCursorWait: [],
   setStartAtLogin: [true],
 };
 

@@ -3,10 +3,10 @@ import {
   REQUEST_CHANNELS,
   type BridgeApi,
   type BridgeSnapshot,
+  type IpcAnswer,
   type LogRow,
   type RequestName,
 } from '../shared/bridge-api.js';
-import type { IpcAnswer } from '../main/electron/ipc.js';
 
 export type RendererListener = (event: unknown, ...args: unknown[]) => void;
 

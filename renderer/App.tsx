@@ -25,7 +25,7 @@ export function App() {
         <div className="column">
           <TokenPanel required={snapshot.tokenRequired} />
           <TunnelPanel tunnel={snapshot.tunnel} />
-          <CursorPanel />
+          <CursorPanel wait={snapshot.cursorWait} />
         </div>
       </div>
       {/* A new catalog can re-route aliases: remounting reloads the table. */}

@@ -1,187 +1,205 @@
 /**
- * The one contract between the desktop window and the core: what the renderer may ask (`BridgeApi`), the IPC
- * channel of each request, the events pushed to the window, and the validation of every argument the main process
- * receives. Types and pure functions only: main, preload and renderer all import this file.
+ * The one contract between the desktop window and the core, written once as a zod schema: the state enums, the
+ * views the window shows, every request with its IPC channel, argument schema and reply schema, and the events pushed
+ * to the window. The TypeScript types, the main process's argument validation and the channel names all come from
+ * here. Main, preload and renderer import this file; it imports nothing of `main/`.
  */
+import { z } from 'zod';
 
-export type LoginState = 'ok' | 'missing' | 'api-key-only' | 'unreadable' | 'refresh-failed';
-export type TunnelState = 'off' | 'connecting' | 'online' | 'failed' | 'reconnecting';
+// State enums, declared once: the core (auth, tunnel, models) and the window use these.
+export const loginStateSchema = z.enum(['ok', 'missing', 'api-key-only', 'unreadable', 'refresh-failed']);
+export type LoginState = z.infer<typeof loginStateSchema>;
+export const tunnelStateSchema = z.enum(['off', 'connecting', 'online', 'failed', 'reconnecting']);
+export type TunnelState = z.infer<typeof tunnelStateSchema>;
+export const catalogStateSchema = z.enum(['live', 'cached', 'default']);
+export type CatalogState = z.infer<typeof catalogStateSchema>;
 
-export interface LoginView {
-  state: LoginState;
-  authPath: string;
-  email?: string;
+export const loginViewSchema = z.object({
+  state: loginStateSchema,
+  authPath: z.string(),
+  email: z.string().optional(),
   /** Plus, Pro, Team, … */
-  plan?: string;
+  plan: z.string().optional(),
   /** ISO time the access token expires. */
-  expiresAt?: string;
-  message?: string;
-}
+  expiresAt: z.string().optional(),
+  message: z.string().optional(),
+});
+export type LoginView = z.infer<typeof loginViewSchema>;
 
-export interface TunnelView {
-  state: TunnelState;
-  provider: string;
+export const tunnelViewSchema = z.object({
+  state: tunnelStateSchema,
+  provider: z.string(),
   /** Public base URL for clients, ending in /v1, while online. */
-  url?: string;
-  error?: string;
-  hint?: string;
-}
+  url: z.string().optional(),
+  error: z.string().optional(),
+  hint: z.string().optional(),
+});
+export type TunnelView = z.infer<typeof tunnelViewSchema>;
 
-export interface LimitWindowView {
+export const limitWindowViewSchema = z.object({
   /** The Codex CLI's name for the window: `5h`, `daily`, `weekly`, `monthly`. */
-  label: string;
+  label: z.string(),
   /** 0–100. */
-  usedPercent: number;
+  usedPercent: z.number(),
   /** ISO time the window starts over. */
-  resetsAt?: string;
-}
+  resetsAt: z.string().optional(),
+});
+export type LimitWindowView = z.infer<typeof limitWindowViewSchema>;
 
 /** The account's Codex usage limits, as the last model answer (or the backend's usage page) reported them. */
-export interface LimitsView {
+export const limitsViewSchema = z.object({
   /** The short window (5 h on paid plans), then the long one (weekly). */
-  windows: LimitWindowView[];
+  windows: z.array(limitWindowViewSchema),
   /** Requests fail until a window resets or credits are bought. */
-  limitReached: boolean;
+  limitReached: z.boolean(),
   /** `12.34 credits`, `unlimited credits`; absent when the account has none. */
-  credits?: string;
+  credits: z.string().optional(),
   /** ISO time these numbers were read. */
-  observedAt: string;
-}
+  observedAt: z.string(),
+});
+export type LimitsView = z.infer<typeof limitsViewSchema>;
 
-export interface BridgeSnapshot {
-  version: string;
+export const catalogViewSchema = z.object({ state: catalogStateSchema, models: z.number(), lastError: z.string().nullable() });
+export type CatalogView = z.infer<typeof catalogViewSchema>;
+
+/** While a Cursor write waits for Cursor to quit: the attempt that just failed, and the policy's limits. */
+export const cursorWaitViewSchema = z.object({ attempt: z.number(), maxAttempts: z.number(), retryEveryMs: z.number() });
+export type CursorWaitView = z.infer<typeof cursorWaitViewSchema>;
+
+export const bridgeSnapshotSchema = z.object({
+  version: z.string(),
   /** http://127.0.0.1:7711/v1 */
-  localUrl: string;
-  tokenRequired: boolean;
-  login: LoginView;
-  catalog: { state: 'live' | 'cached' | 'default'; models: number; lastError: string | null };
-  tunnel: TunnelView;
-  startAtLogin: boolean;
+  localUrl: z.string(),
+  tokenRequired: z.boolean(),
+  login: loginViewSchema,
+  catalog: catalogViewSchema,
+  tunnel: tunnelViewSchema,
+  startAtLogin: z.boolean(),
+  /** Set while a Cursor write waits for Cursor to quit. */
+  cursorWait: cursorWaitViewSchema.optional(),
   /** Absent until the backend has reported them (signed out, offline, no request yet and the usage page unreachable). */
-  limits?: LimitsView;
-}
+  limits: limitsViewSchema.optional(),
+});
+export type BridgeSnapshot = z.infer<typeof bridgeSnapshotSchema>;
 
-export interface AliasRow {
-  alias: string;
-  slug: string;
-  effort: string;
-  serviceTier?: 'priority';
-  source: 'catalog' | 'default' | 'override';
-  description: string;
-  note?: string;
-}
+export const aliasRowSchema = z.object({
+  alias: z.string(),
+  slug: z.string(),
+  effort: z.string(),
+  serviceTier: z.literal('priority').optional(),
+  source: z.enum(['catalog', 'default', 'override']),
+  description: z.string(),
+  note: z.string().optional(),
+});
+export type AliasRow = z.infer<typeof aliasRowSchema>;
 
-export interface CheckRow {
-  id: string;
-  title: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
+export const checkRowSchema = z.object({ id: z.string(), title: z.string(), ok: z.boolean(), detail: z.string(), fix: z.string().optional() });
+export type CheckRow = z.infer<typeof checkRowSchema>;
 
 /** One finished request, as the CLI prints it and the window's live log shows it. */
-export interface LogRow {
-  id: string;
-  at: string;
-  method: string;
-  path: string;
+export const logRowSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  method: z.string(),
+  path: z.string(),
   /** 499: the client went away before the answer was complete. */
-  status: number;
-  latencyMs: number;
+  status: z.number(),
+  latencyMs: z.number(),
   /** The alias the client asked for, and the upstream slug it resolved to. */
-  model?: string;
-  upstreamModel?: string;
-  messages?: number;
-  tools?: number;
-  stream?: boolean;
+  model: z.string().optional(),
+  upstreamModel: z.string().optional(),
+  messages: z.number().optional(),
+  tools: z.number().optional(),
+  stream: z.boolean().optional(),
   /** SSE data events relayed to the client. */
-  chunks?: number;
+  chunks: z.number().optional(),
   /** Upstream HTTP attempts (more than one means retries or 401 recovery). */
-  attempts?: number;
-  promptTokens?: number;
-  cachedTokens?: number;
+  attempts: z.number().optional(),
+  promptTokens: z.number().optional(),
+  cachedTokens: z.number().optional(),
   /** What went wrong, in words (never a token). */
-  error?: string;
-}
+  error: z.string().optional(),
+});
+export type LogRow = z.infer<typeof logRowSchema>;
 
-export interface CursorOutcome {
-  ok: boolean;
+export const cursorOutcomeSchema = z.object({
+  ok: z.boolean(),
   /** What happened, in words, or why nothing was written. */
-  message: string;
+  message: z.string(),
   /** `field: old → new` lines. */
-  diff: string[];
-  /** Cursor was running: the app may retry once it quits. */
-  cursorRunning: boolean;
-}
+  diff: z.array(z.string()),
+  /** Cursor was running when the outcome was reached. */
+  cursorRunning: z.boolean(),
+  /** Things to know that did not stop the write (a private address, Cursor running during a preview). */
+  warnings: z.array(z.string()),
+  /** What the user does next (paste the bridge token), after an applied configuration. */
+  keyInstruction: z.string().optional(),
+});
+export type CursorOutcome = z.infer<typeof cursorOutcomeSchema>;
 
-/** What the window can do. Every method is one IPC request; events arrive through `on…` subscriptions. */
-export interface BridgeApi {
-  getSnapshot(): Promise<BridgeSnapshot>;
-  listAliases(): Promise<AliasRow[]>;
-  runChecks(): Promise<CheckRow[]>;
-  recentLog(): Promise<LogRow[]>;
-  getToken(): Promise<string>;
-  rotateToken(): Promise<string>;
-  copyText(text: string): Promise<void>;
-  setTunnel(enabled: boolean): Promise<TunnelView>;
-  configureCursor(dryRun: boolean): Promise<CursorOutcome>;
-  undoCursor(): Promise<CursorOutcome>;
-  setStartAtLogin(enabled: boolean): Promise<boolean>;
-  onLog(listener: (row: LogRow) => void): () => void;
-  onSnapshot(listener: (snapshot: BridgeSnapshot) => void): () => void;
-}
+const MAX_COPY_LENGTH = 64 * 1024;
+const noArgs = z.tuple([]);
+const flag = z.tuple([z.boolean({ error: 'expected a boolean' })]);
 
-export type RequestName = Exclude<keyof BridgeApi, 'onLog' | 'onSnapshot'>;
+/** Every request: its channel (always `bridge:`-prefixed; the main side refuses anything else), arguments and reply. */
+export const REQUESTS = {
+  getSnapshot: { channel: 'bridge:get-snapshot', args: noArgs, result: bridgeSnapshotSchema },
+  listAliases: { channel: 'bridge:list-aliases', args: noArgs, result: z.array(aliasRowSchema) },
+  runChecks: { channel: 'bridge:run-checks', args: noArgs, result: z.array(checkRowSchema) },
+  recentLog: { channel: 'bridge:recent-log', args: noArgs, result: z.array(logRowSchema) },
+  getToken: { channel: 'bridge:get-token', args: noArgs, result: z.string() },
+  rotateToken: { channel: 'bridge:rotate-token', args: noArgs, result: z.string() },
+  copyText: {
+    channel: 'bridge:copy-text',
+    args: z.tuple([z.string({ error: 'expected a string of at most 64 KiB' }).max(MAX_COPY_LENGTH, { error: 'expected a string of at most 64 KiB' })]),
+    result: z.void(),
+  },
+  setTunnel: { channel: 'bridge:set-tunnel', args: flag, result: tunnelViewSchema },
+  /** The argument is `dryRun`. A write Cursor blocks waits for it to quit (see `cursorWait` in the snapshot). */
+  configureCursor: { channel: 'bridge:configure-cursor', args: flag, result: cursorOutcomeSchema },
+  undoCursor: { channel: 'bridge:undo-cursor', args: noArgs, result: cursorOutcomeSchema },
+  /** Stops a Cursor write that waits for Cursor to quit; the waiting request answers that nothing changed. */
+  cancelCursorWait: { channel: 'bridge:cancel-cursor-wait', args: noArgs, result: z.void() },
+  setStartAtLogin: { channel: 'bridge:set-start-at-login', args: flag, result: z.boolean() },
+} as const satisfies Record<string, { channel: `bridge:${string}`; args: z.ZodTuple; result: z.ZodType }>;
 
-/** Every request channel carries the `bridge:` prefix; the main side refuses anything else. */
-export const REQUEST_CHANNELS = {
-  getSnapshot: 'bridge:get-snapshot',
-  listAliases: 'bridge:list-aliases',
-  runChecks: 'bridge:run-checks',
-  recentLog: 'bridge:recent-log',
-  getToken: 'bridge:get-token',
-  rotateToken: 'bridge:rotate-token',
-  copyText: 'bridge:copy-text',
-  setTunnel: 'bridge:set-tunnel',
-  configureCursor: 'bridge:configure-cursor',
-  undoCursor: 'bridge:undo-cursor',
-  setStartAtLogin: 'bridge:set-start-at-login',
-} as const satisfies Record<RequestName, `bridge:${string}`>;
+export type RequestName = keyof typeof REQUESTS;
+export type RequestArgs = { [K in RequestName]: z.infer<(typeof REQUESTS)[K]['args']> };
+export type RequestResult = { [K in RequestName]: z.infer<(typeof REQUESTS)[K]['result']> };
+
+export const REQUEST_CHANNELS = Object.fromEntries(Object.entries(REQUESTS).map(([name, request]) => [name, request.channel])) as {
+  [K in RequestName]: (typeof REQUESTS)[K]['channel'];
+};
 
 export const EVENT_CHANNELS = {
   log: 'bridge:event-log',
   snapshot: 'bridge:event-snapshot',
 } as const;
 
-export type RequestArgs = { [K in RequestName]: Parameters<BridgeApi[K]> };
-export type RequestResult = { [K in RequestName]: Awaited<ReturnType<BridgeApi[K]>> };
+/** What the window can do. Every method is one IPC request; events arrive through `on…` subscriptions. */
+export type BridgeApi = { [K in RequestName]: (...args: RequestArgs[K]) => Promise<RequestResult[K]> } & {
+  onLog(listener: (row: LogRow) => void): () => void;
+  onSnapshot(listener: (snapshot: BridgeSnapshot) => void): () => void;
+};
+
+/**
+ * What every request channel answers. Electron keeps only the message of a thrown Error, so failures travel as data
+ * and the preload rebuilds the Error.
+ */
+export type IpcAnswer<T> = { ok: true; result: T } | { ok: false; error: { message: string } };
 
 /** Thrown by `validateArgs`; the main side answers with it instead of calling the core. */
 export class InvalidIpcArguments extends Error {}
 
-const MAX_COPY_LENGTH = 64 * 1024;
-
-/** Checks what a renderer sent before the core sees it: a compromised renderer gets nothing else through. */
+/** Checks what a renderer sent against the schema before the core sees it: a compromised renderer gets nothing else through. */
 export function validateArgs<K extends RequestName>(name: K, args: unknown[]): RequestArgs[K] {
-  const fail = (why: string): never => {
-    throw new InvalidIpcArguments(`${REQUEST_CHANNELS[name]}: ${why}`);
-  };
-  const expectCount = (count: number): void => {
-    if (args.length !== count) fail(`expected ${count} argument(s), got ${args.length}`);
-  };
-  switch (name) {
-    case 'copyText':
-      expectCount(1);
-      if (typeof args[0] !== 'string' || args[0].length > MAX_COPY_LENGTH) fail('expected a string of at most 64 KiB');
-      break;
-    case 'setTunnel':
-    case 'configureCursor':
-    case 'setStartAtLogin':
-      expectCount(1);
-      if (typeof args[0] !== 'boolean') fail('expected a boolean');
-      break;
-    default:
-      expectCount(0);
-  }
-  return args as RequestArgs[K];
+  const request = REQUESTS[name];
+  const parsed = request.args.safeParse(args);
+  if (parsed.success) return parsed.data as RequestArgs[K];
+  const issue = parsed.error.issues[0];
+  const why =
+    issue && issue.path.length === 0 && (issue.code === 'too_small' || issue.code === 'too_big')
+      ? `expected ${request.args.def.items.length} argument(s), got ${args.length}`
+      : (issue?.message ?? 'invalid arguments');
+  throw new InvalidIpcArguments(`${request.channel}: ${why}`);
 }

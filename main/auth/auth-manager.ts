@@ -5,6 +5,7 @@
  * CLI, another bridge) has already rotated the tokens on disk.
  */
 import type { Dispatcher } from 'undici';
+import type { LoginState } from '../../shared/bridge-api.js';
 import { ApiError } from '../errors/api-error.js';
 import { AuthFileReader, loginProblem, writeAuthFileAtomic, type AuthFile } from './auth-file.js';
 import { authLockPath, withFileLock } from './auth-lock.js';
@@ -34,7 +35,8 @@ export interface AuthManagerOptions {
   fileCheckIntervalMs?: number;
 }
 
-export type AuthState = 'ok' | 'missing' | 'api-key-only' | 'unreadable' | 'refresh-failed';
+/** Declared once, in the contract the window shares. */
+export type AuthState = LoginState;
 
 /** What `doctor`, the startup card and the window show about the login. Never carries a token. */
 export interface AuthStatus {

@@ -125,7 +125,7 @@ describe('serve', () => {
     await answer.body.dump();
     serve.stop();
     expect(await serve.exit).toBe(0);
-    expect(serve.out.join('\n')).toMatch(/WARNING: listening on 127\.0\.0\.2 without a token/);
+    expect(serve.out.join('\n')).toMatch(/WARNING: Listening on 127\.0\.0\.2 without a token/);
   });
 
   it('--setup names what is missing without refusing to serve; --no-setup skips the checks', async () => {

@@ -9,10 +9,6 @@ import { runLogout } from './commands/logout.js';
 import { runServe } from './commands/serve.js';
 import { runToken } from './commands/token.js';
 import { runConfigureCursor } from './commands/configure-cursor.js';
-import { readPublicUrl } from '../cursor/follow-tunnel-url.js';
-import { resolveConfig } from '../config/bridge-config.js';
-import { ALIAS_NAMES } from '../models/aliases.js';
-import { loadOrCreateBridgeToken } from '../settings/bridge-token.js';
 import { MAIN_USAGE } from './usage.js';
 import { BRIDGE_VERSION } from '../version.js';
 
@@ -24,18 +20,7 @@ const COMMANDS: Record<string, Command> = {
   token: runToken,
   login: runLogin,
   logout: runLogout,
-  'configure-cursor': async (argv, ctx) => {
-    const { home } = resolveConfig(ctx.env);
-    const publicBaseUrl = readPublicUrl(home);
-    return runConfigureCursor(argv, {
-      ...ctx,
-      home,
-      aliases: [...ALIAS_NAMES],
-      bridgeToken: loadOrCreateBridgeToken(home),
-      ...(publicBaseUrl ? { publicBaseUrl } : {}),
-      ...(ctx.cursorProbe ? { probe: ctx.cursorProbe } : {}),
-    });
-  },
+  'configure-cursor': runConfigureCursor,
 };
 
 /** Routes `codex-cursor-bridge <subcommand> …`; `serve` is the default when the first word is a flag or absent. */

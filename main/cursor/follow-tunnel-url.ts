@@ -1,10 +1,7 @@
-import os from 'node:os';
 import path from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../fs/atomic-file.js';
-import { configureCursor, cursorStatePaths, needsReapply } from './configure.js';
-import { systemProcessProbe, type ProcessProbe } from './cursor-process.js';
-import { cursorDbPath } from './locate-db.js';
+import { configureCursor, needsReapply, type CursorWriteOptions } from './configure.js';
 
 /** Where a running bridge records its public URL, so `configure-cursor` in another terminal can use it. */
 export function publicUrlFile(home: string): string {
@@ -27,11 +24,11 @@ export function readPublicUrl(home: string): string | undefined {
 
 export interface FollowOptions {
   home: string;
-  env: NodeJS.ProcessEnv;
+  /** Cursor's database and the bridge's backups and undo record for it. */
+  target: Omit<CursorWriteOptions, 'dryRun'>;
   /** The tunnel's new public base URL (without /v1). */
   publicUrl: string;
   aliases: readonly string[];
-  probe?: ProcessProbe;
 }
 
 /**
@@ -46,13 +43,12 @@ export async function followTunnelUrl(options: FollowOptions): Promise<string | 
     return `Could not record the public URL for configure-cursor: ${(error as Error).message}`;
   }
   const baseUrl = `${options.publicUrl}/v1`;
-  const dbPath = cursorDbPath({ platform: process.platform, env: options.env, homedir: os.homedir() });
-  const paths = cursorStatePaths(options.home);
+  const { target } = options;
   try {
-    if (!(await needsReapply(dbPath, baseUrl, paths.undoFile))) return undefined;
-    await configureCursor({ dbPath, ...paths, baseUrl, aliases: options.aliases, probe: options.probe ?? systemProcessProbe() });
+    if (!(await needsReapply(target.dbPath, baseUrl, target.undoFile))) return undefined;
+    await configureCursor({ ...target, baseUrl, aliases: options.aliases });
     return `Cursor re-pointed at the new public URL ${baseUrl}.`;
   } catch (error) {
-    return `Cursor still uses the previous public URL: ${(error as Error).message} Then run \`codex-cursor-bridge configure-cursor\`.`;
+    return `Cursor still uses the previous public URL: ${(error as Error).message} Then configure Cursor again.`;
   }
 }

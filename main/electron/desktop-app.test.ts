@@ -104,10 +104,10 @@ function onlyTray(): FakeTray {
 describe('the desktop app', () => {
   it('starts the bridge from the environment, with a tray and IPC, and no window until asked', async () => {
     const desktop = await started();
-    expect((await fetch(`${desktop.bridge.baseUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${desktop.app.state.get().server.baseUrl}/healthz`)).status).toBe(200);
     const tray = onlyTray();
     expect(tray.iconFile).toBe(path.join(dir, 'resources', 'tray.png'));
-    expect(tray.menu?.labels()[0]).toBe(`Serving ${desktop.bridge.baseUrl}/v1`);
+    expect(tray.menu?.labels()[0]).toBe(`Serving ${desktop.app.state.get().server.baseUrl}/v1`);
     expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(REQUEST_CHANNELS).sort());
     expect(windows.windows).toHaveLength(0);
     expect(app.dockHidden).toBe(false);
@@ -133,7 +133,7 @@ describe('the desktop app', () => {
     expect(answer).toEqual({ ok: true });
     expect(clipboard.texts).toEqual(['hello']);
 
-    await fetch(`${desktop.bridge.baseUrl}/v1/models`);
+    await fetch(`${desktop.app.state.get().server.baseUrl}/v1/models`);
     await vi.waitFor(() => expect(window.webContents.sentOn(EVENT_CHANNELS.log)).toEqual([expect.objectContaining({ path: '/v1/models', status: 200 })]));
   });
 
@@ -143,7 +143,7 @@ describe('the desktop app', () => {
     desktop.window.show();
     const window = windows.windows[0]!;
     expect(window.loaded).toEqual({ url: 'http://localhost:5173/' });
-    expect(await ipcMain.invoke(invokeEventFrom(window), REQUEST_CHANNELS.getToken)).toEqual({ ok: true, result: desktop.bridge.bridgeToken });
+    expect(await ipcMain.invoke(invokeEventFrom(window), REQUEST_CHANNELS.getToken)).toEqual({ ok: true, result: desktop.app.token() });
     expect(logs).toEqual([]);
   });
 
@@ -220,7 +220,7 @@ describe('the desktop app', () => {
     await mkdir(env.CODEX_BRIDGE_HOME!, { recursive: true, mode: 0o700 });
     await writeFile(path.join(env.CODEX_BRIDGE_HOME!, 'settings.json'), JSON.stringify({ tunnel: { enabled: true } }), { mode: 0o600 });
     await started();
-    await vi.waitFor(() => expect(onlyTray().menu?.labels()).toContain('Public tunnel: https://fake-1.ngrok-free.app/v1'));
+    await vi.waitFor(() => expect(onlyTray().menu?.labels()).toContain('Public tunnel (fake): https://fake-1.ngrok-free.app/v1'));
   });
 
   it('quit closes the tunnel, the service and the bridge, then lets the app quit', async () => {
@@ -228,7 +228,7 @@ describe('the desktop app', () => {
     onlyTray().menu?.click('Open Codex Cursor Bridge');
     await desktop.service.setTunnel(true);
     expect(tunnel.publicUrl).toBeDefined();
-    const baseUrl = desktop.bridge.baseUrl;
+    const baseUrl = desktop.app.state.get().server.baseUrl;
 
     onlyTray().menu?.click('Quit');
     expect(app.quitted).toBe(false); // held back until everything is closed
@@ -279,7 +279,7 @@ describe('when the bridge cannot start', () => {
     };
     const desktop = await started({ dialog });
     expect(shown).toHaveLength(1);
-    expect(desktop.bridge.address.port).toBe(port);
+    expect(Number(new URL(desktop.app.state.get().server.baseUrl!).port)).toBe(port);
     expect(onlyTray().menu).not.toBeNull();
   });
 

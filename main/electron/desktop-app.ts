@@ -1,10 +1,9 @@
 import path from 'node:path';
 import type { BrowserWindowConstructorOptions } from 'electron';
-import { startBridge, type Bridge } from '../bridge.js';
+import type { BridgeApi } from '../../shared/bridge-api.js';
+import { createBridgeApp, type BridgeApp, type LoginItem } from '../app/index.js';
 import { resolveConfig, type BridgeConfig } from '../config/bridge-config.js';
 import type { ProcessProbe } from '../cursor/cursor-process.js';
-import { createBridgeService, type BridgeService } from '../desktop/bridge-service.js';
-import { listenFailureMessage } from '../server/listen-failure.js';
 import type { TunnelProvider } from '../tunnel/tunnel-provider.js';
 import { registerAppScheme, serveAppProtocol } from './app-protocol.js';
 import { createDesktopHost } from './desktop-host.js';
@@ -25,10 +24,8 @@ import { createLinuxAutostart, launchCommand } from './linux-autostart.js';
 import { builtRendererDir, isRendererUrl, rendererLocation } from './renderer-location.js';
 import { PRODUCT_NAME, startTrayMenu, trayIconFile, type TrayMenu } from './tray.js';
 import { guardEveryWebContents } from './web-contents-guards.js';
+import { createWindowApi } from './window-api.js';
 import { createWindowController, type WindowController } from './window.js';
-
-/** In-flight requests get this long to finish when the app quits. */
-const SHUTDOWN_GRACE_MS = 2_000;
 
 /** The app has no flags: its address comes from the environment. */
 const APP_REMEDIES = { otherPort: 'start the app with CODEX_BRIDGE_PORT set to another port', loopbackHost: 'unset CODEX_BRIDGE_HOST to use 127.0.0.1' };
@@ -61,8 +58,9 @@ export interface DesktopAppOptions {
 }
 
 export interface DesktopApp {
-  readonly bridge: Bridge;
-  readonly service: BridgeService;
+  readonly app: BridgeApp;
+  /** The window's API on the application layer (what IPC and the tray call). */
+  readonly service: BridgeApi;
   readonly window: WindowController;
   readonly trayMenu: TrayMenu;
   /** Closes the service and the bridge (the app quits after it); the same promise on every call. */
@@ -90,12 +88,6 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
   await app.whenReady();
   if (options.platform === 'darwin') app.dock?.hide();
 
-  const bridge = await startBridgeOrAsk(electron.dialog, options.env, report);
-  if (!bridge) {
-    app.quit();
-    return undefined;
-  }
-
   const appPath = app.getAppPath();
   serveAppProtocol(electron.protocol, builtRendererDir(appPath));
   const host = createDesktopHost({
@@ -108,13 +100,12 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
       command: launchCommand({ env: options.env, execPath: options.execPath, isPackaged: app.isPackaged, appPath }),
     }),
   });
-  const service = createBridgeService({
-    bridge,
-    env: options.env,
-    host,
-    ...(options.tunnelProvider ? { tunnelProvider: options.tunnelProvider } : {}),
-    ...(options.cursorProbe ? { cursorProbe: options.cursorProbe } : {}),
-  });
+  const core = await startOrAsk(electron.dialog, options, host.loginItem, report);
+  if (!core) {
+    app.quit();
+    return undefined;
+  }
+  const service = createWindowApi(core, host.clipboard);
 
   const renderer = rendererLocation({ isPackaged: app.isPackaged, devServerUrl: options.env.ELECTRON_RENDERER_URL });
   const window = createWindowController({
@@ -142,7 +133,7 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
   });
   await trayMenu.refresh().catch(report);
   // The tunnel may take seconds to come up; the tray shows its progress meanwhile.
-  service.restore().catch(report);
+  core.restore().catch(report);
 
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> =>
@@ -150,8 +141,7 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
       window.allowClose();
       trayMenu.dispose();
       removeHandlers();
-      await service.close();
-      await bridge.close(SHUTDOWN_GRACE_MS);
+      await core.stop();
     })());
   let closed = false;
   app.on('before-quit', (event) => {
@@ -165,11 +155,16 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
       });
   });
 
-  return { bridge, service, window, trayMenu, shutdown };
+  return { app: core, service, window, trayMenu, shutdown };
 }
 
 /** Starts the core; a start failure (port in use…) asks Retry or Quit, since the user can often fix it at once. */
-async function startBridgeOrAsk(dialog: DialogLike, env: NodeJS.ProcessEnv, report: (error: unknown) => void): Promise<Bridge | undefined> {
+async function startOrAsk(
+  dialog: DialogLike,
+  options: DesktopAppOptions,
+  loginItem: LoginItem,
+  report: (error: unknown) => void,
+): Promise<BridgeApp | undefined> {
   const ask = async (detail: string, buttons: string[]): Promise<number> =>
     (
       await dialog.showMessageBox({
@@ -185,16 +180,23 @@ async function startBridgeOrAsk(dialog: DialogLike, env: NodeJS.ProcessEnv, repo
 
   let config: BridgeConfig;
   try {
-    config = resolveConfig(env);
+    config = resolveConfig(options.env);
   } catch (error) {
     await ask((error as Error).message, ['Quit']);
     return undefined;
   }
+  const core = createBridgeApp({
+    config,
+    env: options.env,
+    listenRemedies: APP_REMEDIES,
+    loginItem,
+    ...(options.tunnelProvider ? { tunnelProvider: options.tunnelProvider } : {}),
+    ...(options.cursorProbe ? { cursorProbe: options.cursorProbe } : {}),
+    server: { onInternalError: report },
+  });
   for (;;) {
-    try {
-      return await startBridge({ config, onInternalError: report });
-    } catch (error) {
-      if ((await ask(listenFailureMessage(error, config.host, config.port, APP_REMEDIES), ['Retry', 'Quit'])) !== 0) return undefined;
-    }
+    const started = await core.start();
+    if (started.ok) return core;
+    if ((await ask(started.message, ['Retry', 'Quit'])) !== 0) return undefined;
   }
 }

@@ -1,6 +1,7 @@
-import type { DesktopHost } from '../desktop/bridge-service.js';
+import type { LoginItem } from '../app/index.js';
 import type { ClipboardLike, LoginItemsLike } from './electron-types.js';
 import type { LinuxAutostart } from './linux-autostart.js';
+import type { Clipboard } from './window-api.js';
 
 export interface DesktopHostOptions {
   platform: NodeJS.Platform;
@@ -9,17 +10,19 @@ export interface DesktopHostOptions {
   linuxAutostart: LinuxAutostart;
 }
 
-/** The core's view of the desktop: Electron's clipboard, and login items (an XDG autostart entry on Linux). */
-export function createDesktopHost(options: DesktopHostOptions): DesktopHost {
+/** What only the desktop can do: Electron's clipboard, and login items (an XDG autostart entry on Linux). */
+export function createDesktopHost(options: DesktopHostOptions): { clipboard: Clipboard; loginItem: LoginItem } {
   const { loginItems, linuxAutostart } = options;
   const linux = options.platform === 'linux';
   return {
-    copyText: (text) => options.clipboard.writeText(text),
-    startAtLogin: () => (linux ? linuxAutostart.isEnabled() : loginItems.getLoginItemSettings().openAtLogin),
-    setStartAtLogin(enabled) {
-      if (linux) return linuxAutostart.setEnabled(enabled);
-      loginItems.setLoginItemSettings({ openAtLogin: enabled });
-      return loginItems.getLoginItemSettings().openAtLogin;
+    clipboard: { copyText: (text) => options.clipboard.writeText(text) },
+    loginItem: {
+      isEnabled: () => (linux ? linuxAutostart.isEnabled() : loginItems.getLoginItemSettings().openAtLogin),
+      setEnabled(enabled) {
+        if (linux) return linuxAutostart.setEnabled(enabled);
+        loginItems.setLoginItemSettings({ openAtLogin: enabled });
+        return loginItems.getLoginItemSettings().openAtLogin;
+      },
     },
   };
 }

@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBridgeClient } from '../../preload/bridge-client.js';
 import { EVENT_CHANNELS, REQUEST_CHANNELS, type BridgeApi, type LogRow, type TunnelView } from '../../shared/bridge-api.js';
-import { startHarness, type Harness } from '../../test/support/bridge-harness.js';
+import { startAppHarness, type AppHarness } from '../../test/support/app-harness.js';
 import {
   FakeBrowserWindow,
   FakeClipboard,
@@ -12,14 +11,15 @@ import {
   invokeEventFrom,
 } from '../../test/support/fake-electron.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
-import { createBridgeService, type BridgeService } from '../desktop/bridge-service.js';
-import { forwardEvents, registerIpcHandlers, type IpcAnswer } from './ipc.js';
+import { createWindowApi } from './window-api.js';
+import type { IpcAnswer } from '../../shared/bridge-api.js';
+import { forwardEvents, registerIpcHandlers } from './ipc.js';
 import { isRendererUrl, rendererLocation } from './renderer-location.js';
 
 const renderer = rendererLocation({ isPackaged: true });
 
-let h: Harness;
-let service: BridgeService;
+let h: AppHarness;
+let service: BridgeApi;
 let clipboard: FakeClipboard;
 let tunnel: FakeTunnelProvider;
 let ipcMain: FakeIpcMain;
@@ -28,16 +28,10 @@ let refused: string[];
 let removeHandlers: () => void;
 
 beforeEach(async () => {
-  h = await startHarness();
   clipboard = new FakeClipboard();
   tunnel = new FakeTunnelProvider();
-  service = createBridgeService({
-    bridge: h.bridge,
-    env: { CODEX_BRIDGE_CURSOR_DB: path.join(h.dir, 'cursor', 'state.vscdb') },
-    host: { copyText: (text) => clipboard.writeText(text), startAtLogin: () => false, setStartAtLogin: (enabled) => enabled },
-    tunnelProvider: tunnel,
-    cursorProbe: { isCursorRunning: async () => false },
-  });
+  h = await startAppHarness({ app: { tunnelProvider: tunnel, cursorProbe: { isCursorRunning: async () => false } } });
+  service = createWindowApi(h.app, { copyText: (text) => clipboard.writeText(text) });
   ipcMain = new FakeIpcMain();
   window = new FakeBrowserWindow({});
   await window.loadURL(renderer.url);
@@ -52,7 +46,6 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await service.close();
   await h.close();
 });
 
@@ -73,22 +66,22 @@ describe('IPC handlers on the real core', () => {
 
   it('answers getSnapshot and listAliases from the running bridge', async () => {
     const snapshot = await ask(REQUEST_CHANNELS.getSnapshot);
-    expect(snapshot).toMatchObject({ ok: true, result: { localUrl: `${h.bridge.baseUrl}/v1`, login: { state: 'ok' }, tunnel: { state: 'off' } } });
+    expect(snapshot).toMatchObject({ ok: true, result: { localUrl: `${h.baseUrl}/v1`, login: { state: 'ok' }, tunnel: { state: 'off' } } });
     const aliases = await pageBridge().listAliases();
-    expect(aliases.map((row) => row.alias)).toEqual((await h.bridge.models.list()).map((row) => row.alias));
+    expect(aliases.map((row) => row.alias)).toEqual(h.app.state.get().aliases.map((row) => row.alias));
     expect(aliases.map((row) => row.alias)).toContain('bridge-fast');
   });
 
   it('copyText reaches the clipboard', async () => {
-    await pageBridge().copyText(h.bridge.bridgeToken);
-    expect(clipboard.texts).toEqual([h.bridge.bridgeToken]);
+    await pageBridge().copyText(h.app.token());
+    expect(clipboard.texts).toEqual([h.app.token()]);
   });
 
   it('rotateToken replaces the token the bridge requires', async () => {
-    const before = h.bridge.bridgeToken;
+    const before = h.app.token();
     const rotated = await pageBridge().rotateToken();
     expect(rotated).not.toBe(before);
-    expect(h.bridge.bridgeToken).toBe(rotated);
+    expect(h.app.token()).toBe(rotated);
     expect(await pageBridge().getToken()).toBe(rotated);
   });
 
@@ -96,9 +89,9 @@ describe('IPC handlers on the real core', () => {
     const bridge = pageBridge();
     const online: TunnelView = await bridge.setTunnel(true);
     expect(online).toEqual({ state: 'online', provider: 'fake', url: 'https://fake-1.ngrok-free.app/v1' });
-    expect(h.bridge.tokenRequired()).toBe(true);
+    expect(h.app.state.get().server.tokenRequired).toBe(true);
     // A request through the tunnel really reaches the bridge (and needs the token).
-    const viaTunnel = await fetch(`${tunnel.localUrl}/v1/models`, { headers: { authorization: `Bearer ${h.bridge.bridgeToken}` } });
+    const viaTunnel = await fetch(`${tunnel.localUrl}/v1/models`, { headers: { authorization: `Bearer ${h.app.token()}` } });
     expect(viaTunnel.status).toBe(200);
     expect((await bridge.getSnapshot()).tunnel.state).toBe('online');
     expect(await bridge.setTunnel(false)).toMatchObject({ state: 'off' });
@@ -136,7 +129,7 @@ describe('IPC handlers on the real core', () => {
     for (const event of cases) {
       const answer = (await ipcMain.invoke(event, REQUEST_CHANNELS.getToken)) as IpcAnswer<string>;
       expect(answer.ok).toBe(false);
-      expect(JSON.stringify(answer)).not.toContain(h.bridge.bridgeToken);
+      expect(JSON.stringify(answer)).not.toContain(h.app.token());
     }
     expect(refused).toEqual([
       'bridge:get-token: not our window',
@@ -149,7 +142,7 @@ describe('IPC handlers on the real core', () => {
     expect(getToken).not.toHaveBeenCalled();
     // Our page, with a hash route, is still ours.
     window.webContents.mainFrame.url += '#/log';
-    expect(await ask(REQUEST_CHANNELS.getToken)).toEqual({ ok: true, result: h.bridge.bridgeToken });
+    expect(await ask(REQUEST_CHANNELS.getToken)).toEqual({ ok: true, result: h.app.token() });
   });
 
   it('refuses everything once the window is gone', async () => {

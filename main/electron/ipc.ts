@@ -3,17 +3,12 @@ import {
   REQUEST_CHANNELS,
   validateArgs,
   type BridgeApi,
+  type IpcAnswer,
   type RequestArgs,
   type RequestName,
   type RequestResult,
 } from '../../shared/bridge-api.js';
 import type { InvokeEventLike, IpcMainLike, WebContentsLike } from './electron-types.js';
-
-/**
- * What every request channel answers. Electron keeps only the message of a thrown Error, so failures travel as data
- * and the preload rebuilds the Error.
- */
-export type IpcAnswer<T> = { ok: true; result: T } | { ok: false; error: { message: string } };
 
 export interface IpcHandlerOptions {
   ipcMain: IpcMainLike;

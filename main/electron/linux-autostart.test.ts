@@ -78,18 +78,18 @@ describe('desktop host', () => {
     const linuxAutostart = createLinuxAutostart({ env: {}, homedir: home, command: ['/opt/bridge/run'] });
 
     const linux = createDesktopHost({ platform: 'linux', loginItems: app, clipboard, linuxAutostart });
-    expect(linux.setStartAtLogin(true)).toBe(true);
-    expect(linux.startAtLogin()).toBe(true);
+    expect(linux.loginItem.setEnabled(true)).toBe(true);
+    expect(linux.loginItem.isEnabled()).toBe(true);
     expect(linuxAutostart.isEnabled()).toBe(true);
     expect(app.loginItem.openAtLogin).toBe(false);
-    await linux.copyText('sk-bridge-123');
+    await linux.clipboard.copyText('sk-bridge-123');
     expect(clipboard.texts).toEqual(['sk-bridge-123']);
 
     const mac = createDesktopHost({ platform: 'darwin', loginItems: app, clipboard, linuxAutostart });
-    expect(mac.startAtLogin()).toBe(false);
-    expect(mac.setStartAtLogin(true)).toBe(true);
+    expect(mac.loginItem.isEnabled()).toBe(false);
+    expect(mac.loginItem.setEnabled(true)).toBe(true);
     expect(app.loginItem.openAtLogin).toBe(true);
-    expect(mac.setStartAtLogin(false)).toBe(false);
+    expect(mac.loginItem.setEnabled(false)).toBe(false);
     expect(linuxAutostart.isEnabled()).toBe(true);
   });
 });

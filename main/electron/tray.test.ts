@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startHarness, type Harness } from '../../test/support/bridge-harness.js';
+import { startAppHarness, type AppHarness } from '../../test/support/app-harness.js';
 import { buildFakeMenu, FakeClipboard, FakeMenu, FakeTray } from '../../test/support/fake-electron.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
-import { createBridgeService, type BridgeService } from '../desktop/bridge-service.js';
-import { startTrayMenu, trayIconFile, tunnelLine, type TrayMenu } from './tray.js';
+import { createWindowApi } from './window-api.js';
+import type { BridgeApi } from '../../shared/bridge-api.js';
+import { tunnelLine } from '../app/index.js';
+import { startTrayMenu, trayIconFile, type TrayMenu } from './tray.js';
 
 const RESOURCES = path.resolve(import.meta.dirname, '..', '..', 'resources');
 
-let h: Harness;
-let service: BridgeService;
+let h: AppHarness;
+let service: BridgeApi;
 let tunnel: FakeTunnelProvider;
 let clipboard: FakeClipboard;
 let loginItem: boolean;
@@ -21,21 +23,17 @@ let quits: number;
 let errors: unknown[];
 
 beforeEach(async () => {
-  h = await startHarness();
   tunnel = new FakeTunnelProvider();
   clipboard = new FakeClipboard();
   loginItem = false;
-  service = createBridgeService({
-    bridge: h.bridge,
-    env: { CODEX_BRIDGE_CURSOR_DB: path.join(h.dir, 'cursor', 'state.vscdb') },
-    host: {
-      copyText: (text) => clipboard.writeText(text),
-      startAtLogin: () => loginItem,
-      setStartAtLogin: (enabled) => (loginItem = enabled),
+  h = await startAppHarness({
+    app: {
+      tunnelProvider: tunnel,
+      cursorProbe: { isCursorRunning: async () => false },
+      loginItem: { isEnabled: () => loginItem, setEnabled: (enabled) => (loginItem = enabled) },
     },
-    tunnelProvider: tunnel,
-    cursorProbe: { isCursorRunning: async () => false },
   });
+  service = createWindowApi(h.app, { copyText: (text) => clipboard.writeText(text) });
   tray = new FakeTray(trayIconFile('linux', RESOURCES));
   opened = 0;
   quits = 0;
@@ -53,7 +51,6 @@ beforeEach(async () => {
 
 afterEach(async () => {
   trayMenu.dispose();
-  await service.close();
   await h.close();
 });
 
@@ -65,8 +62,8 @@ function menu(): FakeMenu {
 describe('the tray menu on the real core', () => {
   it('shows where the bridge serves, the tunnel state and every action', () => {
     expect(menu().labels()).toEqual([
-      `Serving ${h.bridge.baseUrl}/v1`,
-      'Public tunnel: off',
+      `Serving ${h.baseUrl}/v1`,
+      'Public tunnel (ngrok): off',
       '---',
       'Open Codex Cursor Bridge',
       'Public tunnel',
@@ -76,30 +73,30 @@ describe('the tray menu on the real core', () => {
       'Quit',
     ]);
     expect(menu().item('Public tunnel')).toMatchObject({ type: 'checkbox', checked: false });
-    expect(menu().item(`Serving ${h.bridge.baseUrl}/v1`).enabled).toBe(false);
-    expect(tray.tooltip).toBe(`Codex Cursor Bridge · ${h.bridge.baseUrl}/v1`);
+    expect(menu().item(`Serving ${h.baseUrl}/v1`).enabled).toBe(false);
+    expect(tray.tooltip).toBe(`Codex Cursor Bridge · ${h.baseUrl}/v1`);
   });
 
   it('turns the tunnel on from the checkbox and rebuilds as its state changes', async () => {
     const built = tray.menusBuilt;
     menu().click('Public tunnel');
-    await vi.waitFor(() => expect(menu().labels()).toContain('Public tunnel: https://fake-1.ngrok-free.app/v1'));
+    await vi.waitFor(() => expect(menu().labels()).toContain('Public tunnel (fake): https://fake-1.ngrok-free.app/v1'));
     expect(tray.menusBuilt).toBeGreaterThan(built + 1);
     expect(menu().item('Public tunnel').checked).toBe(true);
     expect(tray.tooltip).toContain('tunnel online');
 
     await tunnel.drop('lost the session');
-    await vi.waitFor(() => expect(menu().labels().some((label) => /^Public tunnel(: reconnecting…| failed)/.test(label))).toBe(true));
+    await vi.waitFor(() => expect(menu().labels().some((label) => /^Public tunnel \(fake\)(: reconnecting…| failed)/.test(label))).toBe(true));
 
     menu().click('Public tunnel');
-    await vi.waitFor(() => expect(menu().labels()).toContain('Public tunnel: off'));
+    await vi.waitFor(() => expect(menu().labels()).toContain('Public tunnel (fake): off'));
     expect(menu().item('Public tunnel').checked).toBe(false);
     expect(errors).toEqual([]);
   });
 
   it('copies the bridge token and toggles start at login', async () => {
     menu().click('Copy bridge token');
-    await vi.waitFor(() => expect(clipboard.texts).toEqual([h.bridge.bridgeToken]));
+    await vi.waitFor(() => expect(clipboard.texts).toEqual([h.app.token()]));
     menu().click('Start at login');
     await vi.waitFor(() => expect(menu().item('Start at login').checked).toBe(true));
     expect(loginItem).toBe(true);
@@ -137,8 +134,8 @@ describe('the tray menu on the real core', () => {
 
 describe('tray pieces', () => {
   it('words every tunnel state', () => {
-    expect(tunnelLine({ state: 'connecting', provider: 'ngrok' })).toBe('Public tunnel: connecting…');
-    expect(tunnelLine({ state: 'failed', provider: 'ngrok', error: 'authtoken missing' })).toBe('Public tunnel failed: authtoken missing');
+    expect(tunnelLine({ state: 'connecting', provider: 'ngrok' })).toBe('Public tunnel (ngrok): connecting…');
+    expect(tunnelLine({ state: 'failed', provider: 'ngrok', error: 'authtoken missing' })).toBe('Public tunnel (ngrok) failed: authtoken missing');
   });
 
   it('has a Template icon for macOS and a colour icon elsewhere, as real PNGs', () => {

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { BridgeApi, BridgeSnapshot, TunnelView } from '../../shared/bridge-api.js';
+import type { BridgeApi, BridgeSnapshot } from '../../shared/bridge-api.js';
+import { tunnelLine } from '../app/index.js';
 import type { TrayLike, TrayMenuItem } from './electron-types.js';
 
 export const PRODUCT_NAME = 'Codex Cursor Bridge';
@@ -22,21 +23,6 @@ export function trayIconFile(platform: NodeJS.Platform, resourcesDir: string): s
 
 function clip(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
-}
-
-export function tunnelLine(tunnel: TunnelView): string {
-  switch (tunnel.state) {
-    case 'off':
-      return 'Public tunnel: off';
-    case 'connecting':
-      return 'Public tunnel: connecting…';
-    case 'reconnecting':
-      return 'Public tunnel: reconnecting…';
-    case 'online':
-      return `Public tunnel: ${tunnel.url ?? 'online'}`;
-    case 'failed':
-      return `Public tunnel failed: ${tunnel.error ?? 'unknown error'}`;
-  }
 }
 
 export function trayTooltip(snapshot: BridgeSnapshot): string {

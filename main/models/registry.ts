@@ -1,3 +1,4 @@
+import type { CatalogState } from '../../shared/bridge-api.js';
 import { ApiError } from '../errors/api-error.js';
 import { resolveAliases, type AliasResolution, type ResolvedAlias } from './alias-target.js';
 import { aliasDefinition, type AliasOverrides } from './aliases.js';
@@ -10,7 +11,7 @@ import { resolveRoles } from './resolve-roles.js';
  * `live`: the latest fetch succeeded. `cached`: the latest fetch failed, the last good catalog is served.
  * `default`: no fetch has succeeded yet, the built-in table is served.
  */
-export type CatalogState = 'live' | 'cached' | 'default';
+export type { CatalogState };
 
 export interface CatalogStatus {
   state: CatalogState;

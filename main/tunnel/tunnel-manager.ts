@@ -1,6 +1,7 @@
+import type { TunnelState } from '../../shared/bridge-api.js';
 import { asTunnelError, type TunnelHandle, type TunnelProvider } from './tunnel-provider.js';
 
-export type TunnelState = 'off' | 'connecting' | 'online' | 'failed' | 'reconnecting';
+export type { TunnelState };
 
 export interface TunnelStatus {
   state: TunnelState;

@@ -1,13 +1,13 @@
-import { MAX_ATTEMPTS, RETRY_EVERY_MS, useCursorWriter, type CursorWrite } from '../use-cursor-writer.js';
+import type { CursorWaitView } from '../../shared/bridge-api.js';
+import { useCursorWriter, type CursorWrite } from '../use-cursor-writer.js';
 import { Section } from './Section.js';
-
-const WAIT_SECONDS = Math.round((RETRY_EVERY_MS * MAX_ATTEMPTS) / 1000);
 
 const DONE_LABEL: Record<CursorWrite, string> = { configure: 'Configure', preview: 'Preview', undo: 'Undo' };
 
-export function CursorPanel() {
+/** `wait`: set by the core while a write waits for Cursor to quit (from the snapshot). */
+export function CursorPanel({ wait }: { wait: CursorWaitView | undefined }) {
   const cursor = useCursorWriter();
-  const { outcome, waiting } = cursor;
+  const { outcome } = cursor;
   return (
     <Section title="Cursor">
       <p className="muted">
@@ -25,11 +25,11 @@ export function CursorPanel() {
           Undo
         </button>
       </div>
-      {waiting ? (
+      {wait && cursor.busy ? (
         <div className="notice" role="status">
           <p>
             <strong>Quit Cursor to apply.</strong> Cursor is running and rewrites its settings when it quits. Trying again every{' '}
-            {RETRY_EVERY_MS / 1000} s (attempt {waiting.attempt} of {MAX_ATTEMPTS}).
+            {wait.retryEveryMs / 1000} s (attempt {wait.attempt} of {wait.maxAttempts}).
           </p>
           <button type="button" onClick={cursor.cancel}>
             Cancel
@@ -41,8 +41,10 @@ export function CursorPanel() {
             {cursor.lastWrite ? <span className="muted">{DONE_LABEL[cursor.lastWrite]}: </span> : null}
             {outcome.message}
           </p>
-          {outcome.ok && outcome.cursorRunning ? <p>Cursor is running: quit it before applying.</p> : null}
-          {cursor.gaveUp ? <p>Stopped waiting after {WAIT_SECONDS} s. Quit Cursor, then try again.</p> : null}
+          {outcome.warnings.map((warning) => (
+            <p key={warning}>{warning}</p>
+          ))}
+          {outcome.keyInstruction ? <p>{outcome.keyInstruction}.</p> : null}
           {outcome.diff.length > 0 ? <pre className="diff">{outcome.diff.join('\n')}</pre> : null}
         </div>
       ) : null}

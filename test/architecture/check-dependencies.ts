@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { cruise, type ICruiseResult, type IForbiddenRuleType, type ITranspileOptions } from 'dependency-cruiser';
-import { KNOWN_VIOLATIONS, RULES, SURFACE_RULE_ON, SURFACE_RULES, TYPE_ONLY } from './dependency-rules.js';
+import { KNOWN_VIOLATIONS, RULES, SURFACE_RULES, TYPE_ONLY } from './dependency-rules.js';
 import { markTypeOnlyImports, TYPE_ONLY_IMPORT } from './type-only-imports.js';
 
 /** The product's source folders; tests beside the code (`*.test.ts`) are not product code. */
@@ -39,7 +39,7 @@ const transpileOptions = {
 } as ITranspileOptions;
 
 /** The rules `npm test` enforces. */
-export const ACTIVE_RULES: IForbiddenRuleType[] = SURFACE_RULE_ON ? [...RULES, ...SURFACE_RULES] : RULES;
+export const ACTIVE_RULES: IForbiddenRuleType[] = [...RULES, ...SURFACE_RULES];
 
 /** Every dependency of the product's source under `root` that breaks one of `rules`. */
 export async function checkDependencies(root: string, rules = ACTIVE_RULES): Promise<Violation[]> {

@@ -35,8 +35,8 @@ const PLANTS: Plant[] = [
   { rule: 'models-and-usage-never-call-the-network', file: 'main/usage/usage-limits.ts', line: "import 'undici';", to: 'node_modules/undici/index.js' },
   { rule: 'models-and-usage-never-call-the-network', file: 'main/models/catalog.ts', line: "import '../upstream/upstream-client.js';", to: 'main/upstream/upstream-client.ts' },
   { rule: 'nothing-imports-the-cli', file: 'main/doctor/checks.ts', line: "import type * as Planted4 from '../cli/usage.js';", to: 'main/cli/usage.ts' },
-  { rule: 'nothing-else-of-main-imports-main-electron', file: 'main/desktop/bridge-service.ts', line: "import '../electron/tray.js';", to: 'main/electron/tray.ts' },
-  { rule: 'app-layer-never-imports-a-surface', file: 'main/app/use-cases.ts', line: "import '../desktop/bridge-service.js';", to: 'main/desktop/bridge-service.ts' },
+  { rule: 'nothing-else-of-main-imports-main-electron', file: 'main/tunnel/configured-provider.ts', line: "import '../electron/tray.js';", to: 'main/electron/tray.ts' },
+  { rule: 'app-layer-never-imports-a-surface', file: 'main/app/use-cases.ts', line: "import '../cli/usage.js';", to: 'main/cli/usage.ts' },
   { rule: 'services-never-import-the-app-layer', file: 'main/server/guard.ts', line: "import '../app/state.js';", to: 'main/app/state.ts' },
   { rule: 'product-code-never-imports-test-or-bench', file: 'main/server/bridge-server.ts', line: "import '../../test/support/fake-backend/index.js';", to: 'test/support/fake-backend/index.ts' },
   { rule: 'product-code-never-imports-test-or-bench', file: 'main/bridge.ts', line: "import type * as Planted5 from '../bench/stats.js';", to: 'bench/stats.ts' },
@@ -96,7 +96,7 @@ describe('the dependency rules', () => {
     for (const plant of PLANTS) expect(found).toContain(key({ rule: plant.rule, from: plant.file, to: plant.to }));
     const plantedEdges = new Set(PLANTS.map((plant) => `${plant.file} → ${plant.to}`));
     for (const allowed of ALLOWED) expect(found.filter((v) => v.endsWith(`${allowed.file} → ${allowed.to}`))).toEqual([]);
-    // The surface rule is off until the app layer lands; the active rules report only planted imports.
+    // The rules report only planted imports.
     const active = new Set(ACTIVE_RULES.map((rule) => rule.name));
     const unplanted = found.filter((v) => active.has(v.split(':')[0]!) && ![...plantedEdges].some((edge) => v.endsWith(edge)));
     expect(unplanted.filter((v) => !v.startsWith('no-cycles'))).toEqual([]);

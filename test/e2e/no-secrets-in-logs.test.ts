@@ -71,11 +71,15 @@ afterEach(async () => {
   capture = undefined;
 });
 
+/** What the guard sees of a public tunnel; the test turns it on as the application does. */
+const exposure = { active: false };
+
 async function start(): Promise<{ h: Harness; capture: OutputCapture; debug: string[] }> {
   const debug: string[] = [];
+  exposure.active = false;
   const harness = await startHarness({
     env: { CODEX_BRIDGE_DEBUG: '1' },
-    bridge: { onDebug: (line) => debug.push(line), onInternalError: (error) => debug.push(String(error), (error as Error)?.stack ?? '') },
+    bridge: { exposure: () => exposure, onDebug: (line) => debug.push(line), onInternalError: (error) => debug.push(String(error), (error as Error)?.stack ?? '') },
   });
   h = harness;
   capture = new OutputCapture(harness);
@@ -125,7 +129,7 @@ describe('no token ever reaches the logs or error bodies', () => {
     expect(await call(h, capture, '/v1/responses', { model: 'no-such-model', input: 'x' })).toBeGreaterThanOrEqual(400);
 
     // A public tunnel forces the bridge token: missing, wrong and right tokens.
-    h.bridge.setTokenForced(true);
+    exposure.active = true;
     const wrongToken = `sk-bridge-${'A'.repeat(43)}`;
     secrets.add(wrongToken);
     expect(await call(h, capture, '/v1/chat/completions', chat('no token'))).toBe(401);

@@ -1,18 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { request } from 'undici';
-import { exposeBridge } from '../../main/tunnel/expose-bridge.js';
-import type { TunnelManager, TunnelStatus } from '../../main/tunnel/tunnel-manager.js';
+import type { TunnelState } from '../../shared/bridge-api.js';
+import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { startHarness, type Harness } from '../support/bridge-harness.js';
 import { FakeTunnelProvider } from '../support/fake-tunnel.js';
 
 let h: Harness | undefined;
-let tunnel: TunnelManager | undefined;
+let a: AppHarness | undefined;
 afterEach(async () => {
-  await tunnel?.stop();
   await h?.close();
-  tunnel = undefined;
+  await a?.close();
   h = undefined;
+  a = undefined;
 });
 
 async function post(url: string, headers: Record<string, string>, body: object = { model: 'bridge-fast', messages: [{ role: 'user', content: 'hi' }] }) {
@@ -75,58 +75,64 @@ describe('Host and Origin guard (DNS rebinding, cross-site requests)', () => {
   });
 });
 
-describe('public tunnel', () => {
+describe('public tunnel (through the application layer, as every surface turns it on)', () => {
+  const backoff = { initialMs: 10, maxMs: 50 };
+
   it('requires the bearer token through the tunnel, accepts the tunnel host, and follows a reconnect to a new URL', async () => {
-    h = await startHarness();
     const provider = new FakeTunnelProvider();
-    const statuses: TunnelStatus['state'][] = [];
-    tunnel = exposeBridge(h.bridge, provider, { backoff: { initialMs: 10, maxMs: 50 }, onStatus: (s) => statuses.push(s.state) });
-    const first = await tunnel.start();
-    expect(first.state).toBe('online');
-    expect(first.url).toBe(provider.publicUrl);
+    a = await startAppHarness({ app: { tunnelProvider: provider, tunnelBackoff: backoff } });
+    const { app, baseUrl } = a;
+    const token = app.token();
+    const statuses: TunnelState[] = [];
+    app.state.subscribe((next) => statuses.push(next.tunnel.state));
+    const first = await app.setTunnel(true);
+    expect(first.tunnel.state).toBe('online');
+    expect(first.tunnel.url).toBe(`${provider.publicUrl}/v1`);
 
     const viaTunnel = `${provider.localUrl}/v1/chat/completions`;
     expect((await post(viaTunnel, {})).status).toBe(401);
     expect((await post(viaTunnel, { authorization: 'Bearer nope' })).body.error?.code).toBe('invalid_api_key');
-    const sdk = new OpenAI({ baseURL: `${provider.localUrl}/v1`, apiKey: h.bridge.bridgeToken, maxRetries: 0 });
+    const sdk = new OpenAI({ baseURL: `${provider.localUrl}/v1`, apiKey: token, maxRetries: 0 });
     const answer = await sdk.chat.completions.create({ model: 'bridge-fast', messages: [{ role: 'user', content: 'through the tunnel' }] });
     expect(answer.choices[0]!.message.content).toContain('through the tunnel');
     // Anything arriving through a tunnel looks local, so localhost needs the token too while it is up.
-    expect((await post(`${h.bridge.baseUrl}/v1/chat/completions`, {})).status).toBe(401);
+    expect((await post(`${baseUrl}/v1/chat/completions`, {})).status).toBe(401);
+    expect(app.state.get().server.tokenRequired).toBe(true);
 
-    const oldHost = new URL(first.url!).host;
+    const oldHost = new URL(first.tunnel.url!).host;
     await provider.drop();
-    await waitFor(() => tunnel!.current().state === 'online' && tunnel!.current().url !== first.url);
+    await waitFor(() => app.state.get().tunnel.state === 'online' && app.state.get().tunnel.url !== first.tunnel.url);
     expect(statuses).toContain('reconnecting');
-    const newHost = new URL(tunnel.current().url!).host;
+    const newHost = new URL(app.state.get().tunnel.url!).host;
     expect(newHost).not.toBe(oldHost);
-    expect((await post(`${provider.localUrl}/v1/chat/completions`, { authorization: `Bearer ${h.bridge.bridgeToken}` })).status).toBe(200);
-    expect((await post(`${h.bridge.baseUrl}/v1/chat/completions`, { host: oldHost, authorization: `Bearer ${h.bridge.bridgeToken}` })).status).toBe(403);
+    expect((await post(`${provider.localUrl}/v1/chat/completions`, { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect((await post(`${baseUrl}/v1/chat/completions`, { host: oldHost, authorization: `Bearer ${token}` })).status).toBe(403);
 
-    await tunnel.stop();
-    expect((await post(`${h.bridge.baseUrl}/v1/chat/completions`, {})).status).toBe(200);
+    const off = await app.setTunnel(false);
+    expect(off.message).toBe('Public tunnel (fake): off');
+    expect(app.state.get().server.tokenRequired).toBe(false);
+    expect((await post(`${baseUrl}/v1/chat/completions`, {})).status).toBe(200);
   });
 
   it('keeps serving localhost when the tunnel cannot start, with the reason', async () => {
-    h = await startHarness();
     const provider = new FakeTunnelProvider();
     provider.failNextStarts(1, 'no ngrok authtoken: set NGROK_AUTHTOKEN', { retryable: false });
-    tunnel = exposeBridge(h.bridge, provider, { backoff: { initialMs: 10, maxMs: 50 } });
-    const status = await tunnel.start();
-    expect(status.state).toBe('failed');
-    expect(status.error).toContain('NGROK_AUTHTOKEN');
-    expect((await post(`${h.bridge.baseUrl}/v1/chat/completions`, { authorization: `Bearer ${h.bridge.bridgeToken}` })).status).toBe(200);
+    a = await startAppHarness({ app: { tunnelProvider: provider, tunnelBackoff: backoff } });
+    const outcome = await a.app.setTunnel(true);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.tunnel.state).toBe('failed');
+    expect(outcome.message).toContain('NGROK_AUTHTOKEN');
+    expect((await post(`${a.baseUrl}/v1/chat/completions`, { authorization: `Bearer ${a.app.token()}` })).status).toBe(200);
   });
 
   it('sends keep-alive comments through the tunnel while the backend is silent', async () => {
-    h = await startHarness({ bridge: { keepAliveMs: 40 } });
     const provider = new FakeTunnelProvider();
-    tunnel = exposeBridge(h.bridge, provider);
-    await tunnel.start();
-    h.fake.enqueue({ kind: 'stall', ms: 250, afterHeaders: true });
+    a = await startAppHarness({ app: { tunnelProvider: provider, server: { keepAliveMs: 40 } } });
+    await a.app.setTunnel(true);
+    a.fake.enqueue({ kind: 'stall', ms: 250, afterHeaders: true });
     const res = await request(`${provider.localUrl}/v1/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${h.bridge.bridgeToken}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${a.app.token()}` },
       body: JSON.stringify({ model: 'bridge-fast', stream: true, messages: [{ role: 'user', content: 'slow' }] }),
     });
     const text = await res.body.text();

@@ -130,12 +130,12 @@ describe('the built window on app:// with the real preload and IPC', () => {
     const built = await readFile(path.join(dir, 'app', 'out', 'renderer', 'index.html'), 'utf8');
     expect(built).toContain(`content="${APP_CSP}"`);
     // The local address only the core knows reaches the page through preload and IPC.
-    await expect.poll(() => page.locator('body').textContent(), { timeout: 5000 }).toContain(desktop.bridge.baseUrl);
+    await expect.poll(() => page.locator('body').textContent(), { timeout: 5000 }).toContain(desktop.app.state.get().server.baseUrl);
     // connect-src 'none': the page cannot reach anything, not even its own origin.
     expect(await page.evaluate(() => fetch('./index.html').then(() => 'reached', () => 'blocked'))).toBe('blocked');
     pageProblems.splice(0); // the blocked fetch above is a reported violation
     await page.reload();
-    await expect.poll(() => page.locator('body').textContent(), { timeout: 5000 }).toContain(desktop.bridge.baseUrl);
+    await expect.poll(() => page.locator('body').textContent(), { timeout: 5000 }).toContain(desktop.app.state.get().server.baseUrl);
     expect(pageProblems).toEqual([]);
   });
 
@@ -153,7 +153,7 @@ describe('the built window on app:// with the real preload and IPC', () => {
   it('answers the page through the preload and the app IPC handlers, on the real core', async () => {
     const before = electronWindow.ipcRenderer.invoked.length;
     const token = await page.evaluate(() => (globalThis as unknown as PageGlobals).bridge.getToken());
-    expect(token).toBe(desktop.bridge.bridgeToken);
+    expect(token).toBe(desktop.app.token());
     expect(electronWindow.ipcRenderer.invoked.slice(before)).toEqual([{ channel: REQUEST_CHANNELS.getToken, args: [] }]);
     await page.evaluate(() => (globalThis as unknown as PageGlobals).bridge.copyText('from the page'));
     expect(clipboard.texts).toContain('from the page');
@@ -176,7 +176,7 @@ describe('the built window on app:// with the real preload and IPC', () => {
       page.stopFirst = page.bridge.onLog((row) => page.seen.first.push(row.path));
     });
     const seen = () => page.evaluate(() => (globalThis as unknown as PageGlobals).seen);
-    await fetch(`${desktop.bridge.baseUrl}/v1/models`);
+    await fetch(`${desktop.app.state.get().server.baseUrl}/v1/models`);
     await expect.poll(seen).toEqual({ first: ['/v1/models'], second: [] });
 
     await page.evaluate(() => {
@@ -186,8 +186,8 @@ describe('the built window on app:// with the real preload and IPC', () => {
     });
     // Once the second listener has the next row, the first would have had it too.
     await expect.poll(async () => {
-      await fetch(`${desktop.bridge.baseUrl}/healthz`).catch(() => undefined);
-      await fetch(`${desktop.bridge.baseUrl}/v1/models`);
+      await fetch(`${desktop.app.state.get().server.baseUrl}/healthz`).catch(() => undefined);
+      await fetch(`${desktop.app.state.get().server.baseUrl}/v1/models`);
       return (await seen()).second.length;
     }).toBeGreaterThan(0);
     expect((await seen()).first).toEqual(['/v1/models']);
@@ -209,6 +209,6 @@ describe('the built window on app:// with the real preload and IPC', () => {
       await page.goto(electronWindow.url);
       evil.close();
     }
-    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).bridge.getToken())).toBe(desktop.bridge.bridgeToken);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).bridge.getToken())).toBe(desktop.app.token());
   });
 });

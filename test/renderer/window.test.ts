@@ -13,10 +13,10 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBridgeService, type BridgeService, type DesktopHost } from '../../main/desktop/bridge-service.js';
+import { createWindowApi } from '../../main/electron/window-api.js';
 import { ALIASES } from '../../main/models/aliases.js';
-import { REQUEST_CHANNELS } from '../../shared/bridge-api.js';
-import { startHarness, type Harness } from '../support/bridge-harness.js';
+import { REQUEST_CHANNELS, type BridgeApi } from '../../shared/bridge-api.js';
+import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { createCursorFixture, readApplicationUser } from '../support/cursor-fixture.js';
 import { FakeTunnelProvider } from '../support/fake-tunnel.js';
 import { buildRenderer, startWindowRpc, type WindowRpc } from '../support/window-rpc.js';
@@ -34,22 +34,20 @@ const CHROMIUM_ARGS = [
 ];
 const STRICT_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'";
-/** The window's retry period for a write Cursor blocks (use-cursor-writer.ts), plus slack. */
+/** The core's retry period for a write Cursor blocks (CURSOR_RETRY_EVERY_MS), plus slack. */
 const CURSOR_RETRY_WAIT_MS = 2000 + 1500;
 
-class FakeDesktopHost implements DesktopHost {
+/** The clipboard and login item Electron would give. */
+class FakeDesktopHost {
   readonly copied: string[] = [];
   atLogin = false;
   copyText(text: string): void {
     this.copied.push(text);
   }
-  startAtLogin(): boolean {
-    return this.atLogin;
-  }
-  setStartAtLogin(enabled: boolean): boolean {
-    this.atLogin = enabled;
-    return enabled;
-  }
+  readonly loginItem = {
+    isEnabled: (): boolean => this.atLogin,
+    setEnabled: (enabled: boolean): boolean => (this.atLogin = enabled),
+  };
 }
 
 /** Says what the test sets, and counts how often the core asked. */
@@ -66,8 +64,8 @@ let dir: string;
 let binDir: string;
 let rendererDir: string;
 let cursorDb: string;
-let harness: Harness;
-let service: BridgeService;
+let harness: AppHarness;
+let service: BridgeApi;
 let rpc: WindowRpc;
 let context: BrowserContext;
 let page: Page;
@@ -84,7 +82,10 @@ beforeAll(async () => {
   await Promise.all([mkdir(binDir), mkdir(path.join(dir, 'cursor'))]);
   cursorDb = createCursorFixture(path.join(dir, 'cursor'));
   [harness, context] = await Promise.all([
-    startHarness(),
+    startAppHarness({
+      // PATH holds no `codex` yet: the Codex CLI check fails until a test puts one there.
+      app: { env: { PATH: binDir, CODEX_BRIDGE_CURSOR_DB: cursorDb }, tunnelProvider: tunnel, cursorProbe: cursorApp, loginItem: host.loginItem },
+    }),
     chromium.launchPersistentContext(path.join(dir, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
@@ -93,14 +94,7 @@ beforeAll(async () => {
     }),
     buildRenderer(rendererDir),
   ]);
-  service = createBridgeService({
-    bridge: harness.bridge,
-    // PATH holds no `codex` yet: the Codex CLI check notes that until a test puts one there.
-    env: { PATH: binDir, CODEX_BRIDGE_CURSOR_DB: cursorDb },
-    host,
-    tunnelProvider: tunnel,
-    cursorProbe: cursorApp,
-  });
+  service = createWindowApi(harness.app, host);
   rpc = await startWindowRpc({ service, rendererDir });
   page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
@@ -115,7 +109,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await rpc?.close();
-  await service?.close();
   await harness?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -147,7 +140,7 @@ describe('the desktop window against the real core', () => {
     expect(exposed).toEqual([...Object.keys(REQUEST_CHANNELS), 'onLog', 'onSnapshot'].sort());
     const header = await textOf(page.locator('.app-header'));
     expect(header).toContain(`v${(await service.getSnapshot()).version}`);
-    expect(header).toContain(`${harness.bridge.baseUrl}/v1`);
+    expect(header).toContain(`${harness.baseUrl}/v1`);
   });
 
   it('validates RPC calls like the main process does', async () => {
@@ -204,7 +197,7 @@ describe('the desktop window against the real core', () => {
   it('masks the token, copies the real one to the clipboard, and rotates it after a confirm step', async () => {
     const panel = card('Bridge token');
     const shown = panel.getByTestId('bridge-token');
-    const original = harness.bridge.bridgeToken;
+    const original = harness.app.token();
     await pollText(shown).toMatch(/^•+$/);
 
     await panel.getByRole('button', { name: 'Copy token' }).click();
@@ -213,10 +206,10 @@ describe('the desktop window against the real core', () => {
     await pollText(shown).toBe(original);
 
     await panel.getByRole('button', { name: 'Rotate…' }).click();
-    expect(harness.bridge.bridgeToken).toBe(original);
+    expect(harness.app.token()).toBe(original);
     await panel.getByRole('alertdialog').getByRole('button', { name: 'Rotate token' }).click();
-    await expect.poll(() => harness.bridge.bridgeToken).not.toBe(original);
-    const rotated = harness.bridge.bridgeToken;
+    await expect.poll(() => harness.app.token()).not.toBe(original);
+    const rotated = harness.app.token();
     await pollText(shown).toBe(rotated);
     await panel.getByRole('button', { name: 'Copy token' }).click();
     await expect.poll(() => host.copied.at(-1)).toBe(rotated);
@@ -234,7 +227,7 @@ describe('the desktop window against the real core', () => {
     await pollText(panel.getByTestId('tunnel-url')).toBe(`${tunnel.publicUrl}/v1`);
     expect(await page.getByRole('switch', { name: 'Public tunnel' }).isChecked()).toBe(true);
     await pollText(card('Bridge token')).toContain('Required: clients send it');
-    expect(harness.bridge.tokenRequired()).toBe(true);
+    expect(harness.app.state.get().server.tokenRequired).toBe(true);
 
     await panel.getByRole('button', { name: 'Copy public URL' }).click();
     await expect.poll(() => host.copied.at(-1)).toBe(`${tunnel.publicUrl}/v1`);
@@ -247,7 +240,7 @@ describe('the desktop window against the real core', () => {
     const publicV1 = `${tunnel.publicUrl}/v1`;
 
     await panel.getByRole('button', { name: 'Preview' }).click();
-    await pollText(outcome).toContain('Configuring Cursor would change:');
+    await pollText(outcome).toContain(`Configuring Cursor would change ${cursorDb}:`);
     expect(await textOf(outcome.locator('.diff'))).toContain(publicV1);
     expect(readApplicationUser(cursorDb)).toEqual(before);
 
@@ -256,7 +249,7 @@ describe('the desktop window against the real core', () => {
     expect(cursorBaseUrl()).toBe(publicV1);
 
     await panel.getByRole('button', { name: 'Undo' }).click();
-    await pollText(outcome).toContain("Cursor's previous settings are back.");
+    await pollText(outcome).toContain(`Restored Cursor's previous settings in ${cursorDb}.`);
     expect(readApplicationUser(cursorDb)).toEqual(before);
   });
 
@@ -287,7 +280,7 @@ describe('the desktop window against the real core', () => {
   });
 
   it('shows a request made with the openai SDK in the live log within a second, newest first', async () => {
-    const client = new OpenAI({ baseURL: `${harness.bridge.baseUrl}/v1`, apiKey: harness.bridge.bridgeToken, maxRetries: 0 });
+    const client = new OpenAI({ baseURL: `${harness.baseUrl}/v1`, apiKey: harness.app.token(), maxRetries: 0 });
     expect(rpc.eventStreams()).toBe(1);
     await client.chat.completions.create({ model: 'bridge-pro-high', messages: [{ role: 'user', content: 'first' }] });
     const stream = await client.chat.completions.create({

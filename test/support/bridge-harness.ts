@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { startBridge, type Bridge, type BridgeOptions } from '../../main/bridge.js';
-import { resolveConfig } from '../../main/config/bridge-config.js';
+import { resolveConfig, type BridgeConfig } from '../../main/config/bridge-config.js';
 import { startFakeBackend, type FakeBackend, type FakeBackendOptions } from './fake-backend/server.js';
 
 export interface Harness {
@@ -44,8 +44,16 @@ export async function desktopAppEnv(dir: string, fake: FakeBackend): Promise<Rec
   };
 }
 
-/** A fake backend, an auth.json it accepts, and a bridge on an ephemeral loopback port pointed at it. */
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+export interface HarnessSetup {
+  fake: FakeBackend;
+  dir: string;
+  authPath: string;
+  /** An ephemeral loopback port, the fake backend as upstream, CODEX_BRIDGE_HOME in `dir`. */
+  config: BridgeConfig;
+}
+
+/** A fake backend, an auth.json it accepts, and the configuration of a bridge pointed at it. */
+export async function prepareHarness(options: Omit<HarnessOptions, 'bridge'> = {}): Promise<HarnessSetup> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bridge-e2e-'));
   const fake = await startFakeBackend(options.fake);
   const authPath = path.join(dir, 'codex', 'auth.json');
@@ -65,6 +73,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     { port: 0, host: '127.0.0.1' },
   );
+  return { fake, dir, authPath, config };
+}
+
+/** A fake backend, an auth.json it accepts, and a bridge on an ephemeral loopback port pointed at it. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const { fake, dir, authPath, config } = await prepareHarness(options);
   const bridge = await startBridge({ config, ...options.bridge });
   const client = new OpenAI({ baseURL: `${bridge.baseUrl}/v1`, apiKey: bridge.tokenRequired() ? bridge.bridgeToken : 'bridge', maxRetries: 0 });
   return {

@@ -1,14 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PLAINTEXT_KEY_ROW } from '../../cursor/cursor-db.js';
 import type { ProcessProbe } from '../../cursor/cursor-process.js';
 import { createCursorFixture, dumpTables, readApplicationUser } from '../../../test/support/cursor-fixture.js';
-import { cursorBaseUrl, runConfigureCursor, type ConfigureCursorContext } from './configure-cursor.js';
-
-const TOKEN = 'ccb_test_token_abcdef';
-const ALIASES = ['bridge-pro-high', 'bridge-fast'];
+import { loadOrCreateBridgeToken } from '../../settings/bridge-token.js';
+import type { CliContext } from '../cli-context.js';
+import { runConfigureCursor } from './configure-cursor.js';
 
 let root: string;
 let cursorDir: string;
@@ -33,16 +32,22 @@ function probe(running: boolean): ProcessProbe {
   return { isCursorRunning: async () => running };
 }
 
-function ctx(extra: Partial<ConfigureCursorContext> = {}): ConfigureCursorContext {
+const home = (): string => path.join(root, 'home');
+const token = (): string => loadOrCreateBridgeToken(home());
+
+/** A bridge running its tunnel elsewhere records the public URL there. */
+function tunnelRunsAt(url: string): void {
+  mkdirSync(home(), { recursive: true });
+  writeFileSync(path.join(home(), 'public-url'), `${url}\n`);
+}
+
+function ctx(options: { running?: boolean; env?: NodeJS.ProcessEnv } = {}): CliContext {
   return {
-    env: { CODEX_BRIDGE_CURSOR_DB: dbPath },
+    env: { CODEX_BRIDGE_CURSOR_DB: dbPath, CODEX_BRIDGE_HOME: home(), ...options.env },
     stdout: (text) => out.push(text),
     stderr: (text) => err.push(text),
-    home: path.join(root, 'home'),
-    aliases: ALIASES,
-    bridgeToken: TOKEN,
-    probe: probe(false),
-    ...extra,
+    stopSignal: new Promise(() => {}),
+    cursorProbe: probe(options.running === true),
   };
 }
 
@@ -51,22 +56,24 @@ const stderr = (): string => err.join('\n');
 
 describe('runConfigureCursor', () => {
   it('configures Cursor from the tunnel URL and shows the token with where to paste it', async () => {
-    expect(await runConfigureCursor([], ctx({ publicBaseUrl: 'https://abc.ngrok.app' }))).toBe(0);
+    tunnelRunsAt('https://abc.ngrok.app');
+    expect(await runConfigureCursor([], ctx())).toBe(0);
     const settings = readApplicationUser(dbPath);
     expect(settings.openAIBaseUrl).toBe('https://abc.ngrok.app/v1');
     expect(settings.useOpenAIKey).toBe(true);
     expect(stdout()).toContain('useOpenAIKey: false → true');
-    expect(stdout()).toContain(`Paste the bridge token into Cursor Settings → Models → OpenAI API Key:\n  ${TOKEN}`);
+    expect(stdout()).toContain(`Paste the bridge token into Cursor Settings → Models → OpenAI API Key:\n  ${token()}`);
     expect(stdout()).toMatch(/Backup of the previous database: .*cursor-state-.*\.vscdb/);
     expect(dumpTables(dbPath).ItemTable[PLAINTEXT_KEY_ROW]).toBeUndefined();
     expect(err).toEqual([]);
 
-    expect(await runConfigureCursor([], ctx({ publicBaseUrl: 'https://abc.ngrok.app' }))).toBe(0);
-    expect(stdout()).toContain('Cursor is already configured to use the bridge at https://abc.ngrok.app/v1; nothing changed.');
+    expect(await runConfigureCursor([], ctx())).toBe(0);
+    expect(stdout()).toContain('Cursor already uses the bridge at https://abc.ngrok.app/v1; nothing changed.');
   });
 
   it('lets --base-url win over the tunnel URL', async () => {
-    expect(await runConfigureCursor(['--base-url', 'https://mine.example/bridge/'], ctx({ publicBaseUrl: 'https://abc.ngrok.app' }))).toBe(0);
+    tunnelRunsAt('https://abc.ngrok.app');
+    expect(await runConfigureCursor(['--base-url', 'https://mine.example/bridge/'], ctx())).toBe(0);
     expect(readApplicationUser(dbPath).openAIBaseUrl).toBe('https://mine.example/bridge/v1');
   });
 
@@ -75,7 +82,7 @@ describe('runConfigureCursor', () => {
     expect(await runConfigureCursor(['--dry-run', '--base-url=https://x.example'], ctx())).toBe(0);
     expect(stdout()).toContain('Dry run, nothing was written.');
     expect(stdout()).toContain('  openAIBaseUrl: (absent) → "https://x.example/v1"');
-    expect(stdout()).not.toContain(TOKEN);
+    expect(stdout()).not.toContain('Paste the bridge token');
     expect(dumpTables(dbPath)).toEqual(before);
     expect(existsSync(path.join(root, 'home'))).toBe(false);
   });
@@ -94,12 +101,12 @@ describe('runConfigureCursor', () => {
 
   it('writes the plaintext key row only with --write-plaintext-key', async () => {
     expect(await runConfigureCursor(['--base-url', 'https://x.example', '--write-plaintext-key'], ctx())).toBe(0);
-    expect(dumpTables(dbPath).ItemTable[PLAINTEXT_KEY_ROW]).toBe(`text:${TOKEN}`);
+    expect(dumpTables(dbPath).ItemTable[PLAINTEXT_KEY_ROW]).toBe(`text:${token()}`);
     expect(stdout()).toContain("written to Cursor's legacy key row");
   });
 
   it('returns 1 with the reason when Cursor runs or has never run', async () => {
-    expect(await runConfigureCursor(['--base-url', 'https://x.example'], ctx({ probe: probe(true) }))).toBe(1);
+    expect(await runConfigureCursor(['--base-url', 'https://x.example'], ctx({ running: true }))).toBe(1);
     expect(stderr()).toContain('Quit Cursor (Cmd+Q on macOS) to apply — Cursor overwrites its settings database while it runs');
 
     err = [];
@@ -135,14 +142,5 @@ describe('runConfigureCursor', () => {
     expect(await runConfigureCursor(['-h'], ctx())).toBe(0);
     expect(out).toHaveLength(2);
     expect(out[0]).toContain('--write-plaintext-key');
-  });
-});
-
-describe('cursorBaseUrl', () => {
-  it('appends /v1 once and keeps a path prefix', () => {
-    expect(cursorBaseUrl('https://abc.ngrok.app')).toBe('https://abc.ngrok.app/v1');
-    expect(cursorBaseUrl('https://abc.ngrok.app/')).toBe('https://abc.ngrok.app/v1');
-    expect(cursorBaseUrl('https://abc.ngrok.app/v1/')).toBe('https://abc.ngrok.app/v1');
-    expect(cursorBaseUrl(' https://abc.trycloudflare.com/proxy ')).toBe('https://abc.trycloudflare.com/proxy/v1');
   });
 });

@@ -1,8 +1,8 @@
-import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { configureCursor, cursorStatePaths, undoCursor, type CursorWriteResult } from '../../cursor/configure.js';
-import { systemProcessProbe, type ProcessProbe } from '../../cursor/cursor-process.js';
-import { cursorDbPath } from '../../cursor/locate-db.js';
+import type { CursorOutcome } from '../../app/index.js';
+import { resolveConfig } from '../../config/bridge-config.js';
+import { cliApp } from '../cli-app.js';
+import type { CliContext } from '../cli-context.js';
 
 export const CONFIGURE_CURSOR_USAGE = `Usage: codex-cursor-bridge configure-cursor [--base-url URL] [--dry-run] [--undo] [--write-plaintext-key]
 
@@ -13,20 +13,6 @@ it overwrites its settings database while it runs. A backup is taken before ever
   --undo                  restore the values the bridge replaced (changes made since are kept)
   --write-plaintext-key   also write the bridge token to Cursor's legacy plaintext key row (older Cursor builds)
 Set CODEX_BRIDGE_CURSOR_DB to use another state.vscdb (portable installs, --user-data-dir).`;
-
-export interface ConfigureCursorContext {
-  env: NodeJS.ProcessEnv;
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** CODEX_BRIDGE_HOME */
-  home: string;
-  aliases: string[];
-  /** Shown for the user to paste into Cursor; written only with --write-plaintext-key. */
-  bridgeToken: string;
-  /** The current tunnel URL, if a tunnel is up. */
-  publicBaseUrl?: string;
-  probe?: ProcessProbe;
-}
 
 interface Flags {
   baseUrl: string | undefined;
@@ -62,107 +48,43 @@ function parseFlags(argv: string[]): Flags {
   return flags;
 }
 
-/** `https://host[/path]` → `https://host[/path]/v1` (Cursor appends `/chat/completions`); throws on anything else. */
-export function cursorBaseUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new Error(`--base-url must be an http(s) URL, got "${raw}"`);
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '' || url.username !== '') {
-    throw new Error(`--base-url must be a plain http(s) URL without credentials, query or fragment, got "${raw}"`);
-  }
-  const pathname = url.pathname.replace(/\/+$/, '');
-  return `${url.origin}${pathname.endsWith('/v1') ? pathname : `${pathname}/v1`}`;
-}
+const PREFIX = 'codex-cursor-bridge configure-cursor';
 
-/** Cursor's servers, not the editor, call the base URL, and they refuse private addresses. */
-function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    host.endsWith('.local') ||
-    host === '::1' ||
-    /^(127|10)\./.test(host) ||
-    /^192\.168\./.test(host) ||
-    /^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
-    /^169\.254\./.test(host) ||
-    /^f[cd][0-9a-f]{2}:/.test(host)
-  );
-}
-
-export async function runConfigureCursor(argv: string[], ctx: ConfigureCursorContext): Promise<number> {
+export async function runConfigureCursor(argv: string[], ctx: CliContext): Promise<number> {
   let flags: Flags;
-  let baseUrl = '';
   try {
     flags = parseFlags(argv);
-    if (flags.help) {
-      ctx.stdout(CONFIGURE_CURSOR_USAGE);
-      return 0;
-    }
-    if (!flags.undo) {
-      const raw = flags.baseUrl ?? ctx.publicBaseUrl;
-      if (raw === undefined) {
-        throw new Error(
-          "no public URL for Cursor: start the bridge with its tunnel, or pass --base-url https://<your-public-host>. Cursor's servers call this URL, so localhost does not work.",
-        );
-      }
-      baseUrl = cursorBaseUrl(raw);
-    }
   } catch (error) {
-    ctx.stderr(`codex-cursor-bridge configure-cursor: ${(error as Error).message}\n\n${CONFIGURE_CURSOR_USAGE}`);
+    ctx.stderr(`${PREFIX}: ${(error as Error).message}\n\n${CONFIGURE_CURSOR_USAGE}`);
     return 2;
   }
-
-  const target = {
-    dbPath: cursorDbPath({ platform: process.platform, env: ctx.env, homedir: os.homedir() }),
-    ...cursorStatePaths(ctx.home),
-    probe: ctx.probe ?? systemProcessProbe(),
-    dryRun: flags.dryRun,
-  };
-  try {
-    if (flags.undo) {
-      const result = await undoCursor(target);
-      report(ctx, result, {
-        'dry-run': `Dry run, nothing was written. Undo would change ${result.dbPath}:`,
-        applied: `Restored Cursor's previous settings in ${result.dbPath}:`,
-        unchanged: `Cursor's settings no longer held anything the bridge set; nothing to restore.`,
-      });
-      return 0;
-    }
-    if (isPrivateHost(new URL(baseUrl).hostname)) {
-      ctx.stderr(
-        `Warning: ${baseUrl} is a local or private address. Cursor's servers (not the editor) call this URL and refuse private addresses, so chat requests will fail; use the bridge's public tunnel URL.`,
-      );
-    }
-    const result = await configureCursor({
-      ...target,
-      baseUrl,
-      aliases: ctx.aliases,
-      ...(flags.writePlaintextKey ? { writePlaintextKey: ctx.bridgeToken } : {}),
-    });
-    report(ctx, result, {
-      'dry-run': `Dry run, nothing was written. Configuring would change ${result.dbPath}:`,
-      applied: `Configured Cursor to use the bridge at ${baseUrl} (${result.dbPath}):`,
-      unchanged: `Cursor is already configured to use the bridge at ${baseUrl}; nothing changed.`,
-    });
-    if (!flags.dryRun) {
-      ctx.stdout(`${result.keyInstruction}:\n  ${ctx.bridgeToken}`);
-      ctx.stdout('Then start Cursor and pick a bridge-* model. To revert: codex-cursor-bridge configure-cursor --undo');
-    }
+  if (flags.help) {
+    ctx.stdout(CONFIGURE_CURSOR_USAGE);
     return 0;
-  } catch (error) {
-    ctx.stderr(`codex-cursor-bridge configure-cursor: ${(error as Error).message}`);
-    return 1;
   }
+  const app = cliApp(ctx, resolveConfig(ctx.env));
+  const request = { ...(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}), writePlaintextKey: flags.writePlaintextKey };
+  const outcome = flags.undo
+    ? await app.undoCursor({ dryRun: flags.dryRun })
+    : flags.dryRun
+      ? await app.previewCursor(request)
+      : await app.configureCursor(request);
+  return render(ctx, outcome, () => app.token());
 }
 
-function report(ctx: ConfigureCursorContext, result: CursorWriteResult, headings: Record<CursorWriteResult['status'], string>): void {
-  if (result.status === 'dry-run' && result.diff.length === 0) ctx.stdout('Dry run: nothing would change.');
-  else if (result.status === 'unchanged') ctx.stdout(headings.unchanged);
-  else ctx.stdout([headings[result.status], ...result.diff.map((line) => `  ${line}`)].join('\n'));
-  if (result.backupPath !== null) ctx.stdout(`Backup of the previous database: ${result.backupPath}`);
-  if (result.cursorRunning) ctx.stdout('Cursor is running: quit it (Cmd+Q on macOS) before applying, or it will overwrite the change.');
+/** `token` is read only when shown: a dry run or a failure leaves CODEX_BRIDGE_HOME untouched. */
+function render(ctx: CliContext, outcome: CursorOutcome, token: () => string): number {
+  for (const warning of outcome.warnings) ctx.stderr(`Warning: ${warning}`);
+  if (!outcome.ok) {
+    const usage = outcome.reason === 'invalid-input' || outcome.reason === 'no-public-url';
+    ctx.stderr(`${PREFIX}: ${outcome.message}${usage ? `\n\n${CONFIGURE_CURSOR_USAGE}` : ''}`);
+    return usage ? 2 : 1;
+  }
+  ctx.stdout([outcome.message, ...outcome.diff.map((line) => `  ${line}`)].join('\n'));
+  if (outcome.backupPath) ctx.stdout(`Backup of the previous database: ${outcome.backupPath}`);
+  if (outcome.keyInstruction) {
+    ctx.stdout(`${outcome.keyInstruction}:\n  ${token()}`);
+    ctx.stdout('Then start Cursor and pick a bridge-* model. To revert: codex-cursor-bridge configure-cursor --undo');
+  }
+  return 0;
 }

@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
-import { authManagerFor } from '../../bridge.js';
 import { resolveConfig } from '../../config/bridge-config.js';
-import { runDoctorChecks } from '../../doctor/checks.js';
-import { createUpstreamClient } from '../../upstream/upstream-client.js';
+import { cliApp } from '../cli-app.js';
 import type { CliContext } from '../cli-context.js';
 
 const DOCTOR_USAGE = `Usage: codex-cursor-bridge doctor [-p PORT] [--host ADDR] [-a AUTH_PATH]
@@ -27,18 +25,11 @@ export async function runDoctor(argv: string[], ctx: CliContext): Promise<number
     ctx.stderr(`codex-cursor-bridge doctor: ${(error as Error).message}\n\n${DOCTOR_USAGE}`);
     return 2;
   }
-  const auth = authManagerFor(config);
-  const upstream = createUpstreamClient({ config, credentials: auth, backoff: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 }, idleTimeoutMs: 10_000 });
-  try {
-    const results = await runDoctorChecks({ config, auth, upstream, env: ctx.env });
-    for (const result of results) {
-      ctx.stdout(`${result.ok ? 'ok  ' : 'FAIL'}  ${result.title}: ${result.detail}`);
-      if (!result.ok && result.fix) ctx.stdout(`      → ${result.fix}`);
-    }
-    const failed = results.filter((result) => !result.ok).length;
-    ctx.stdout(failed === 0 ? '\nAll checks passed.' : `\n${failed} check${failed === 1 ? '' : 's'} failed.`);
-    return failed === 0 ? 0 : 1;
-  } finally {
-    await upstream.close();
+  const outcome = await cliApp(ctx, config).checks();
+  for (const result of outcome.checks) {
+    ctx.stdout(`${result.ok ? 'ok  ' : 'FAIL'}  ${result.title}: ${result.detail}`);
+    if (!result.ok && result.fix) ctx.stdout(`      → ${result.fix}`);
   }
+  ctx.stdout(`\n${outcome.message}`);
+  return outcome.ok ? 0 : 1;
 }

@@ -1,20 +1,12 @@
-import { startBridge, type Bridge } from '../../bridge.js';
+import { SHUTDOWN_NOTICE, tunnelLine } from '../../app/index.js';
 import { resolveConfig } from '../../config/bridge-config.js';
-import { LOOPBACK_HOSTS } from '../../server/guard.js';
-import { listenFailureMessage } from '../../server/listen-failure.js';
-import { settleWithin } from '../../settle-within.js';
 import { formatLogLine } from '../../server/request-log.js';
-import { runDoctorChecks } from '../../doctor/checks.js';
-import { openPublicTunnel, type PublicTunnel } from '../../public-tunnel.js';
-import type { TunnelStatus } from '../../tunnel/tunnel-manager.js';
 import { BRIDGE_VERSION } from '../../version.js';
 import { renderCard } from '../card.js';
+import { cliApp } from '../cli-app.js';
 import type { CliContext } from '../cli-context.js';
 import { parseServeFlags } from '../serve-args.js';
 import { SERVE_USAGE } from '../usage.js';
-
-/** Grace period for in-flight streams on shutdown. */
-const SHUTDOWN_GRACE_MS = 5_000;
 
 export async function runServe(argv: string[], ctx: CliContext): Promise<number> {
   let flags;
@@ -34,84 +26,45 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
     ctx.stderr(`codex-cursor-bridge: ${(error as Error).message}\nRun with --help for the flags.`);
     return 2;
   }
-  let bridge: Bridge;
-  try {
-    bridge = await startBridge({
-      config,
-      requireToken: flags.requireToken,
+  const app = cliApp(ctx, config, {
+    ...(flags.requireToken ? { requireToken: true } : {}),
+    server: {
       onDebug: (line) => ctx.stderr(line),
       onInternalError: (error) => ctx.stderr(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
-    });
-  } catch (error) {
-    ctx.stderr(
-      `codex-cursor-bridge: ${listenFailureMessage(error, config.host, config.port, { otherPort: 'pick another port with --port', loopbackHost: 'use --host 127.0.0.1' })}`,
-    );
+    },
+  });
+  const started = await app.start();
+  if (!started.ok) {
+    ctx.stderr(`codex-cursor-bridge: ${started.message}`);
     return 1;
   }
 
-  // Requests can arrive while the card is being prepared (catalog, checks): their lines wait for it.
+  // Requests can arrive while the card is being prepared (tunnel, checks): their lines wait for it.
   const earlyLines: string[] = [];
-  let printLog = (line: string): void => void earlyLines.push(line);
-  const unsubscribe = bridge.log.subscribe((entry) => printLog(formatLogLine(entry)));
-  const notes: string[] = [];
-  if (!LOOPBACK_HOSTS.includes(config.host) && !bridge.tokenRequired()) {
-    notes.push(
-      '',
-      `WARNING: listening on ${config.host} without a token: anyone who can reach this address can use your ChatGPT subscription.`,
-      '         Add --require-token (clients then send the bridge token as their API key).',
-    );
-  }
-  let tunnel: PublicTunnel | undefined;
-  let publicUrl: string | undefined;
-  if (flags.tunnel ?? bridge.settings.read().tunnel?.enabled === true) {
-    let cardShown = false;
-    tunnel = openPublicTunnel(bridge, {
-      env: ctx.env,
-      ...(ctx.tunnelProvider ? { provider: ctx.tunnelProvider } : {}),
-      ...(ctx.cursorProbe ? { cursorProbe: ctx.cursorProbe } : {}),
-      onStatus: (status) => {
-        if (cardShown) ctx.stdout(tunnelLine(status));
-      },
-      onNote: (line) => ctx.stdout(line),
-    });
-    const first = await tunnel.start();
-    cardShown = true;
-    if (first.state === 'online' && first.url) publicUrl = `${first.url}/v1`;
-    else notes.push('', tunnelLine(first));
-  }
-  await settleWithin(bridge.models.refresh(), 5_000);
+  let print = (line: string): void => void earlyLines.push(line);
+  let cardShown = false;
+  const unsubscribe = app.state.subscribe((next, previous) => {
+    if (next.requests.last && next.requests.last !== previous.requests.last) print(formatLogLine(next.requests.last));
+    if (cardShown && next.tunnel !== previous.tunnel) ctx.stdout(tunnelLine(next.tunnel));
+    if (next.cursor.notice && next.cursor.notice !== previous.cursor.notice) ctx.stdout(next.cursor.notice.text);
+  });
+  const notes: string[] = (started.warnings ?? []).flatMap((warning) => ['', `WARNING: ${warning}`]);
+  const tunnel = await app.restore(flags.tunnel === undefined ? {} : { tunnel: flags.tunnel });
+  if (tunnel && tunnel.tunnel.state !== 'online') notes.push('', tunnel.message);
   if (flags.setup) {
-    const failed = (await runDoctorChecks({ config, auth: bridge.auth, upstream: bridge.upstream, env: ctx.env, skipPort: true })).filter((check) => !check.ok);
-    for (const check of failed) notes.push(`setup: ${check.title}: ${check.detail}${check.fix ? ` → ${check.fix}` : ''}`);
+    for (const check of (await app.checks()).checks.filter((row) => !row.ok)) {
+      notes.push(`setup: ${check.title}: ${check.detail}${check.fix ? ` → ${check.fix}` : ''}`);
+    }
   }
-  ctx.stdout(
-    renderCard({
-      version: BRIDGE_VERSION,
-      baseUrl: bridge.baseUrl,
-      auth: await bridge.auth.describe(),
-      catalog: bridge.models.catalogStatus(),
-      aliases: await bridge.models.list(),
-      tokenRequired: bridge.tokenRequired(),
-      bridgeToken: bridge.bridgeToken,
-      ...(publicUrl ? { publicUrl } : {}),
-      notes,
-    }),
-  );
+  ctx.stdout(renderCard(app.state.get(), app.token(), notes));
+  cardShown = true;
   ctx.stdout('\nRequests:');
   for (const line of earlyLines.splice(0)) ctx.stdout(line);
-  printLog = ctx.stdout;
+  print = ctx.stdout;
 
   const signal = await ctx.stopSignal;
-  ctx.stdout(`\n${signal}: finishing in-flight requests (up to ${SHUTDOWN_GRACE_MS / 1000} s)…`);
-  await tunnel?.stop();
-  await bridge.close(SHUTDOWN_GRACE_MS);
+  ctx.stdout(`\n${signal}: ${SHUTDOWN_NOTICE}`);
+  await app.stop();
   unsubscribe();
   return 0;
-}
-
-function tunnelLine(status: TunnelStatus): string {
-  const where = status.url ? ` ${status.url}/v1` : '';
-  const why = status.error ? `: ${status.error}` : '';
-  const hint = status.hint ? ` ${status.hint}` : '';
-  return `tunnel (${status.provider}) ${status.state}${where}${why}${hint}`;
 }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolveConfig } from '../../config/bridge-config.js';
-import { loadOrCreateBridgeToken, rotateBridgeToken } from '../../settings/bridge-token.js';
+import { cliApp } from '../cli-app.js';
 import type { CliContext } from '../cli-context.js';
 
 const TOKEN_USAGE = `Usage: codex-cursor-bridge token [--rotate]
@@ -21,7 +21,14 @@ export async function runToken(argv: string[], ctx: CliContext): Promise<number>
     ctx.stderr(`codex-cursor-bridge token: ${(error as Error).message}\n\n${TOKEN_USAGE}`);
     return 2;
   }
-  const { home } = resolveConfig(ctx.env);
-  ctx.stdout(rotate ? rotateBridgeToken(home) : loadOrCreateBridgeToken(home));
+  const app = cliApp(ctx, resolveConfig(ctx.env));
+  if (!rotate) {
+    ctx.stdout(app.token());
+    return 0;
+  }
+  // The token alone on stdout, so scripts can capture it; what it means on stderr.
+  const outcome = app.rotateToken();
+  ctx.stdout(outcome.token);
+  ctx.stderr(outcome.message);
   return 0;
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Env } from '../config/bridge-config.js';
-import { exposeBridge, tunnelProviderFor, type ExposableBridge } from './expose-bridge.js';
+import { tunnelProviderFor } from './configured-provider.js';
 import { TunnelError, type TunnelProvider } from './tunnel-provider.js';
 
 let emptyHome: string;
@@ -51,30 +51,5 @@ describe('tunnelProviderFor', () => {
     const error = await startFailure(tunnelProviderFor(settings, { ...noConfig(), ...env }));
     expect(['ngrok_unreachable', 'ngrok_authtoken_rejected']).toContain(error.code);
     expect(error.message).not.toMatch(/setting-token-123|env-token-456/);
-  });
-});
-
-describe('exposeBridge', () => {
-  it('forces the token from the start, admits the public host once online, and undoes both on stop', async () => {
-    const calls: string[] = [];
-    const bridge: ExposableBridge = {
-      address: { address: '127.0.0.1', family: 'IPv4', port: 7711 },
-      config: { host: '127.0.0.1' },
-      setExtraHosts: (hosts) => calls.push(`hosts ${hosts.join(',')}`),
-      setTokenForced: (forced) => calls.push(`token ${forced}`),
-    };
-    const provider: TunnelProvider = {
-      name: 'inline',
-      start: async (opts) => {
-        calls.push(`start ${opts.localHost}:${opts.localPort}`);
-        return { publicUrl: 'https://abcd.ngrok-free.app', stop: async () => void calls.push('tunnel closed') };
-      },
-    };
-    const tunnel = exposeBridge(bridge, provider);
-    expect(calls).toEqual(['token true']);
-    expect(await tunnel.start()).toMatchObject({ state: 'online', url: 'https://abcd.ngrok-free.app' });
-    expect(calls).toEqual(['token true', 'start 127.0.0.1:7711', 'hosts abcd.ngrok-free.app']);
-    await tunnel.stop();
-    expect(calls.slice(3)).toEqual(['tunnel closed', 'hosts ', 'token false']);
   });
 });

@@ -1,41 +1,49 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { BridgeSnapshot, LogRow } from '../../shared/bridge-api.js';
-import { startHarness, type Harness } from '../../test/support/bridge-harness.js';
-import { createCursorFixture, readApplicationUser, realisticApplicationUser } from '../../test/support/cursor-fixture.js';
+import { bridgeSnapshotSchema, type BridgeSnapshot, type LogRow } from '../../shared/bridge-api.js';
+import { startAppHarness, type AppHarness } from '../../test/support/app-harness.js';
+import { readApplicationUser, realisticApplicationUser } from '../../test/support/cursor-fixture.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
-import { createBridgeService, type BridgeService, type DesktopHost } from './bridge-service.js';
+import type { BridgeApi } from '../../shared/bridge-api.js';
+import { createWindowApi } from './window-api.js';
 
-let h: Harness | undefined;
-let service: BridgeService | undefined;
+let h: AppHarness | undefined;
 afterEach(async () => {
-  await service?.close();
   await h?.close();
-  service = undefined;
   h = undefined;
 });
 
-function fakeHost(): DesktopHost & { copied: string[] } {
+function fakeHost() {
   let atLogin = false;
   const copied: string[] = [];
   return {
     copied,
-    copyText: (text) => void copied.push(text),
-    startAtLogin: () => atLogin,
-    setStartAtLogin: (enabled) => (atLogin = enabled),
+    copyText: (text: string) => void copied.push(text),
+    loginItem: { isEnabled: () => atLogin, setEnabled: (enabled: boolean) => (atLogin = enabled) },
   };
 }
 
 /** The user's own OpenAI base URL in Cursor before the bridge touched it: undo must bring exactly this back. */
 const PREVIOUS_BASE_URL = 'https://llm-proxy.example.invalid/v1';
 
-async function setUp(cursorRunning = false) {
-  h = await startHarness();
-  const dbPath = createCursorFixture(h.dir, { applicationUser: { ...realisticApplicationUser(), openAIBaseUrl: PREVIOUS_BASE_URL } });
+async function setUp(cursorRunning = false): Promise<{
+  harness: AppHarness;
+  service: BridgeApi;
+  host: ReturnType<typeof fakeHost>;
+  tunnelProvider: FakeTunnelProvider;
+  dbPath: string;
+  probe: { running: boolean; isCursorRunning(): Promise<boolean> };
+}> {
   const host = fakeHost();
   const tunnelProvider = new FakeTunnelProvider();
   const probe = { running: cursorRunning, isCursorRunning: async () => probe.running };
-  service = createBridgeService({ bridge: h.bridge, env: { CODEX_BRIDGE_CURSOR_DB: dbPath, PATH: '' }, host, tunnelProvider, cursorProbe: probe });
+  h = await startAppHarness({
+    cursor: { applicationUser: { ...realisticApplicationUser(), openAIBaseUrl: PREVIOUS_BASE_URL } },
+    app: { tunnelProvider, cursorProbe: probe, loginItem: host.loginItem },
+  });
+  const dbPath = h.cursorDb;
+  const service = createWindowApi(h.app, host);
   return { harness: h, service, host, tunnelProvider, dbPath, probe };
 }
 
@@ -43,9 +51,13 @@ describe('the window API on the running core', () => {
   it('reports the snapshot, aliases, checks and the live log from the real core', async () => {
     const { harness, service } = await setUp();
     const snapshot = await service.getSnapshot();
-    expect(snapshot.localUrl).toBe(`${harness.bridge.baseUrl}/v1`);
+    expect(snapshot.localUrl).toBe(`${harness.baseUrl}/v1`);
     expect(snapshot.login).toMatchObject({ state: 'ok', email: 'dev@example.com', plan: 'Pro' });
     expect(snapshot.tunnel.state).toBe('off');
+    // The reply is the contract's view and nothing more: the core's own fields (raw plan, tunnel base URL) stay home.
+    expect(bridgeSnapshotSchema.strict().parse(snapshot)).toEqual(snapshot);
+    expect(snapshot.login).not.toHaveProperty('planType');
+    expect(snapshot.tunnel).not.toHaveProperty('publicUrl');
     const aliases = await service.listAliases();
     expect(aliases.find((row) => row.alias === 'bridge-pro-high')).toMatchObject({ slug: 'gpt-6.2-astra', effort: 'high' });
     expect(aliases[0]).not.toHaveProperty('role');
@@ -103,7 +115,7 @@ describe('the window API on the running core', () => {
     const after = await service.rotateToken();
     expect(after).not.toBe(before);
     expect(await service.getToken()).toBe(after);
-    expect(harness.bridge.bridgeToken).toBe(after);
+    expect(harness.app.token()).toBe(after);
     expect(await service.setStartAtLogin(true)).toBe(true);
     expect((await service.getSnapshot()).startAtLogin).toBe(true);
   });
@@ -119,8 +131,8 @@ describe('the window API on the running core', () => {
 
     const view = await service.setTunnel(true);
     expect(view).toMatchObject({ state: 'online', url: `${tunnelProvider.publicUrl}/v1` });
-    expect(harness.bridge.tokenRequired()).toBe(true);
-    expect(harness.bridge.settings.read().tunnel?.enabled).toBe(true);
+    expect(harness.app.state.get().server.tokenRequired).toBe(true);
+    expect(settingsOf(harness).tunnel?.enabled).toBe(true);
 
     const before = readApplicationUser(dbPath) as { openAIBaseUrl?: string };
     expect(before.openAIBaseUrl).toBe(PREVIOUS_BASE_URL);
@@ -139,28 +151,28 @@ describe('the window API on the running core', () => {
 
     const off = await service.setTunnel(false);
     expect(off.state).toBe('off');
-    expect(harness.bridge.tokenRequired()).toBe(false);
-    expect(harness.bridge.settings.read().tunnel?.enabled).toBe(false);
+    expect(harness.app.state.get().server.tokenRequired).toBe(false);
+    expect(settingsOf(harness).tunnel?.enabled).toBe(false);
     await vi.waitFor(() => expect(snapshots.at(-1)?.tunnel.state).toBe('off'));
     expect(snapshots.some((snapshot) => snapshot.tunnel.state === 'online')).toBe(true);
-    expect(path.dirname(dbPath)).toBe(harness.dir);
   });
 
-  it('says to quit Cursor while it runs, and restore() brings the remembered tunnel back', async () => {
-    const { service: first, probe } = await setUp(true);
-    await first.setTunnel(true);
-    const refused = await first.configureCursor(false);
-    expect(refused).toMatchObject({ ok: false, cursorRunning: true });
-    expect(refused.message).toContain('Quit Cursor');
+  it('while Cursor runs, waits for it to quit (the wait is in the snapshot) and applies by itself; cancel stops it', async () => {
+    const { service, probe } = await setUp(true);
+    await service.setTunnel(true);
+    const snapshots: BridgeSnapshot[] = [];
+    service.onSnapshot((snapshot) => snapshots.push(snapshot));
+    const applying = service.configureCursor(false);
+    await vi.waitFor(() => expect(snapshots.at(-1)?.cursorWait).toMatchObject({ attempt: 1, maxAttempts: 60, retryEveryMs: 2000 }));
     probe.running = false;
-    expect((await first.configureCursor(false)).ok).toBe(true);
+    expect(await applying).toMatchObject({ ok: true, cursorRunning: false });
+    await vi.waitFor(() => expect(snapshots.at(-1)?.cursorWait).toBeUndefined());
 
-    await first.close();
-    const again = createBridgeService({ bridge: h!.bridge, env: {}, host: fakeHost(), tunnelProvider: new FakeTunnelProvider() });
-    service = again;
-    expect((await again.getSnapshot()).tunnel.state).toBe('off');
-    await again.restore();
-    expect((await again.getSnapshot()).tunnel.state).toBe('online');
+    probe.running = true;
+    const undoing = service.undoCursor();
+    await vi.waitFor(() => expect(snapshots.at(-1)?.cursorWait?.attempt).toBe(1));
+    await service.cancelCursorWait();
+    expect(await undoing).toMatchObject({ ok: false, message: 'Stopped waiting for Cursor to quit; nothing was changed.' });
   });
 });
 
@@ -171,27 +183,15 @@ describe('tunnel switches in quick succession', () => {
     // The tray checkbox can fire again before the previous switch finished.
     const [, , last] = await Promise.all([service.setTunnel(false), service.setTunnel(true), service.setTunnel(true)]);
     expect(last.state).toBe('online');
-    expect(harness.bridge.tokenRequired()).toBe(true);
+    expect(harness.app.state.get().server.tokenRequired).toBe(true);
     expect((await service.getSnapshot()).tunnel).toMatchObject({ state: 'online', url: `${tunnelProvider.publicUrl}/v1` });
     const viaTunnel = await fetch(`${tunnelProvider.localUrl}/v1/models`);
     expect(viaTunnel.status).toBe(401);
-    const withToken = await fetch(`${tunnelProvider.localUrl}/v1/models`, { headers: { authorization: `Bearer ${harness.bridge.bridgeToken}` } });
+    const withToken = await fetch(`${tunnelProvider.localUrl}/v1/models`, { headers: { authorization: `Bearer ${harness.app.token()}` } });
     expect(withToken.status).toBe(200);
   });
 });
 
-describe('start at login', () => {
-  it('is turned on by the first launch only; afterwards the user choice stands', async () => {
-    const { harness, service, host } = await setUp();
-    expect(host.startAtLogin()).toBe(false);
-    await service.restore();
-    expect(host.startAtLogin()).toBe(true);
-    expect(harness.bridge.settings.read().startAtLogin).toBe(true);
-
-    expect(await service.setStartAtLogin(false)).toBe(false);
-    const relaunched = createBridgeService({ bridge: harness.bridge, env: {}, host, tunnelProvider: new FakeTunnelProvider() });
-    await relaunched.restore();
-    expect(host.startAtLogin()).toBe(false);
-    await relaunched.close();
-  });
-});
+function settingsOf(harness: AppHarness): { tunnel?: { enabled?: boolean }; startAtLogin?: boolean } {
+  return JSON.parse(readFileSync(path.join(harness.dir, 'bridge-home', 'settings.json'), 'utf8')) as { tunnel?: { enabled?: boolean } };
+}

@@ -1,0 +1,115 @@
+import type { AliasRow, BridgeSnapshot, CatalogView, CursorWaitView, LimitsView, LoginView, LogRow, TunnelView } from '../../shared/bridge-api.js';
+import type { AuthStatus } from '../auth/auth-manager.js';
+import type { ResolvedAlias } from '../models/alias-target.js';
+import { creditsText, labelledWindows } from '../usage/describe-limits.js';
+import type { UsageLimits } from '../usage/usage-limits.js';
+import type { Snapshot } from './state-store.js';
+
+/**
+ * Everything a surface shows, in one immutable snapshot. The guard's rules, the CLI's card and lines, the tray menu
+ * and the window's snapshot are all derived from it; side effects subscribe to it (subscribers.ts).
+ */
+export interface AppState {
+  version: string;
+  server: {
+    running: boolean;
+    /** `http://127.0.0.1:7711` while running. */
+    baseUrl?: string;
+    /** Whether /v1/* requires the bridge token (a public tunnel is on, `--require-token`, or the setting). */
+    tokenRequired: boolean;
+  };
+  /** The Codex login; `planType` is the raw plan (`pro`) that picks the catalog's models. */
+  login: LoginView & { planType?: string };
+  catalog: CatalogView;
+  aliases: ResolvedAlias[];
+  limits?: LimitsView;
+  /** `publicUrl` is the tunnel's base URL without `/v1` (what Cursor's settings and the guard need). */
+  tunnel: TunnelView & { publicUrl?: string };
+  cursor: {
+    /** Whether the bridge's settings are in Cursor's database (an undo record exists); undefined until known. */
+    configured?: boolean;
+    /** Set while a write waits for Cursor to quit. */
+    wait?: CursorWaitView;
+    /** The latest thing worth telling about Cursor that no one asked for (re-pointed at a new tunnel URL, or why not). */
+    notice?: { seq: number; text: string };
+  };
+  requests: { finished: number; last?: LogRow };
+  settings: { startAtLogin: boolean };
+}
+
+export function initialState(version: string, authPath: string, provider: string, startAtLogin: boolean): AppState {
+  return {
+    version,
+    server: { running: false, tokenRequired: false },
+    login: { state: 'missing', authPath },
+    catalog: { state: 'default', models: 0, lastError: null },
+    aliases: [],
+    tunnel: { state: 'off', provider },
+    cursor: {},
+    requests: { finished: 0 },
+    settings: { startAtLogin },
+  };
+}
+
+export function loginOf(status: AuthStatus): AppState['login'] {
+  return {
+    state: status.state,
+    authPath: status.authPath,
+    ...(status.email ? { email: status.email } : {}),
+    ...(status.planLabel ? { plan: status.planLabel } : {}),
+    ...(status.plan ? { planType: status.plan } : {}),
+    ...(status.expiresAt ? { expiresAt: status.expiresAt.toISOString() } : {}),
+    ...(status.message ? { message: status.message } : {}),
+  };
+}
+
+export function limitsOf(limits: UsageLimits): LimitsView {
+  const credits = creditsText(limits);
+  return {
+    windows: labelledWindows(limits).map(({ label, window }) => ({
+      label,
+      usedPercent: window.usedPercent,
+      ...(window.resetsAt !== undefined ? { resetsAt: new Date(window.resetsAt).toISOString() } : {}),
+    })),
+    limitReached: limits.limitReached,
+    ...(credits ? { credits } : {}),
+    observedAt: new Date(limits.observedAt).toISOString(),
+  };
+}
+
+export function aliasRows(state: Snapshot<AppState>): AliasRow[] {
+  return state.aliases.map(({ role: _role, ...row }) => ({ ...row }));
+}
+
+/** The window's snapshot: a projection of the state, nothing computed anew. */
+export function windowSnapshot(state: Snapshot<AppState>): BridgeSnapshot {
+  const { publicUrl: _publicUrl, ...tunnel } = state.tunnel;
+  const { planType: _planType, ...login } = state.login;
+  return {
+    version: state.version,
+    localUrl: `${state.server.baseUrl ?? ''}/v1`,
+    tokenRequired: state.server.tokenRequired,
+    login,
+    catalog: state.catalog,
+    tunnel,
+    startAtLogin: state.settings.startAtLogin,
+    ...(state.cursor.wait ? { cursorWait: state.cursor.wait } : {}),
+    ...(state.limits ? { limits: state.limits } : {}),
+  } as BridgeSnapshot;
+}
+
+/** The tunnel in one line, as the CLI prints it and the tray shows it. */
+export function tunnelLine(tunnel: Snapshot<TunnelView>): string {
+  switch (tunnel.state) {
+    case 'off':
+      return `Public tunnel (${tunnel.provider}): off`;
+    case 'connecting':
+      return `Public tunnel (${tunnel.provider}): connecting…`;
+    case 'reconnecting':
+      return `Public tunnel (${tunnel.provider}): reconnecting…${tunnel.error ? ` (${tunnel.error})` : ''}`;
+    case 'online':
+      return `Public tunnel (${tunnel.provider}): ${tunnel.url ?? 'online'}`;
+    case 'failed':
+      return `Public tunnel (${tunnel.provider}) failed: ${tunnel.error ?? 'unknown error'}${tunnel.hint ? ` ${tunnel.hint}` : ''}`;
+  }
+}

@@ -1,0 +1,349 @@
+import type { CheckRow, LogRow, TunnelView } from '../../shared/bridge-api.js';
+import { authManagerFor, startBridge, type Bridge, type BridgeOptions } from '../bridge.js';
+import type { BridgeConfig } from '../config/bridge-config.js';
+import { systemProcessProbe, type ProcessProbe } from '../cursor/cursor-process.js';
+import { readPublicUrl } from '../cursor/follow-tunnel-url.js';
+import { runDoctorChecks } from '../doctor/checks.js';
+import { ALIAS_NAMES } from '../models/aliases.js';
+import { LOOPBACK_HOSTS } from '../server/guard.js';
+import { listenFailureMessage, type ListenRemedies } from '../server/listen-failure.js';
+import { loadOrCreateBridgeToken, rotateBridgeToken } from '../settings/bridge-token.js';
+import { createSettingsStore, type BridgeSettings } from '../settings/settings-store.js';
+import { settleWithin } from '../settle-within.js';
+import { tunnelProviderFor } from '../tunnel/configured-provider.js';
+import { createTunnelManager, type BackoffOptions, type TunnelManager, type TunnelStatus } from '../tunnel/tunnel-manager.js';
+import type { TunnelProvider } from '../tunnel/tunnel-provider.js';
+import { createUpstreamClient } from '../upstream/upstream-client.js';
+import { BRIDGE_VERSION } from '../version.js';
+import { initialState, limitsOf, loginOf, tunnelLine, type AppState } from './app-state.js';
+import { createCursorUseCases, cursorTarget, type ConfigureRequest, type CursorOutcome, type UndoRequest } from './cursor.js';
+import { createStateStore, type Snapshot, type StateStore } from './state-store.js';
+import { refreshAliasesOnNewPlan, repointCursorOnNewTunnelUrl } from './subscribers.js';
+
+/** In-flight requests get this long to finish when the bridge stops, whichever surface stops it. */
+export const SHUTDOWN_GRACE_MS = 5_000;
+export const SHUTDOWN_NOTICE = `finishing in-flight requests (up to ${SHUTDOWN_GRACE_MS / 1000} s)…`;
+/** The start waits this long for the live catalog, so the first aliases shown are the real ones. */
+const CATALOG_WAIT_MS = 5_000;
+/** A snapshot never waits longer than this for the backend's usage page; limits that come later are published. */
+const LIMITS_WAIT_MS = 1_500;
+
+/** Starting at login: only the desktop has it (Electron's login items, an XDG autostart entry on Linux). */
+export interface LoginItem {
+  isEnabled(): boolean;
+  /** Returns what the system now says. */
+  setEnabled(enabled: boolean): boolean;
+}
+
+export interface BridgeAppDeps {
+  config: BridgeConfig;
+  env: NodeJS.ProcessEnv;
+  /** How the user picks another address where a start failure is shown (flags, or the app's environment). */
+  listenRemedies: ListenRemedies;
+  /** Require the bridge token on /v1/* even on localhost (`--require-token`). */
+  requireToken?: boolean;
+  /** Replaces the tunnel provider the settings name. */
+  tunnelProvider?: TunnelProvider;
+  tunnelBackoff?: BackoffOptions;
+  /** Replaces the check for a running Cursor. */
+  cursorProbe?: ProcessProbe;
+  loginItem?: LoginItem;
+  server?: Pick<BridgeOptions, 'onInternalError' | 'onDebug' | 'keepAliveMs'>;
+}
+
+export interface StartOutcome {
+  ok: boolean;
+  message: string;
+  /** Things to know that did not stop the start (listening beyond this machine without a token). */
+  warnings?: string[];
+}
+
+export interface ChecksOutcome {
+  ok: boolean;
+  checks: CheckRow[];
+  /** `All checks passed.` or how many failed. */
+  message: string;
+}
+
+export interface TunnelOutcome {
+  ok: boolean;
+  tunnel: TunnelView;
+  /** The tunnel in one line (`tunnelLine`). */
+  message: string;
+}
+
+export interface TokenOutcome {
+  token: string;
+  message: string;
+}
+
+export interface SettingsOutcome {
+  ok: boolean;
+  startAtLogin: boolean;
+  message: string;
+}
+
+export interface BridgeApp {
+  readonly state: StateStore<AppState>;
+  /** Listens, reads the login and waits briefly for the live catalog. */
+  start(): Promise<StartOutcome>;
+  /** What the user left on: the tunnel (unless `tunnel` overrides the setting), start at login on first launch. */
+  restore(options?: { tunnel?: boolean }): Promise<TunnelOutcome | undefined>;
+  /** Stops the tunnel and the server, giving in-flight requests SHUTDOWN_GRACE_MS. */
+  stop(): Promise<StartOutcome>;
+  /** Reads the login and the usage limits again into the state (a window opening, a tray menu). */
+  refresh(): Promise<Snapshot<AppState>>;
+  checks(): Promise<ChecksOutcome>;
+  token(): string;
+  rotateToken(): TokenOutcome;
+  /** Turns the public tunnel on or off; resolves with the first outcome. `remember` (default) keeps the choice. */
+  setTunnel(enabled: boolean, options?: { remember?: boolean }): Promise<TunnelOutcome>;
+  previewCursor(request?: Omit<ConfigureRequest, 'dryRun' | 'waitForCursor'>): Promise<CursorOutcome>;
+  configureCursor(request?: Omit<ConfigureRequest, 'dryRun'>): Promise<CursorOutcome>;
+  undoCursor(request?: UndoRequest): Promise<CursorOutcome>;
+  /** Ends a Cursor write that waits for Cursor to quit; that write answers STOPPED_WAITING. */
+  cancelCursorWait(): void;
+  updateSettings(change: { startAtLogin: boolean }): SettingsOutcome;
+  recentRequests(): LogRow[];
+}
+
+const NOT_RUNNING = 'The bridge is not running.';
+
+function tunnelView(status: TunnelStatus): AppState['tunnel'] {
+  return {
+    state: status.state,
+    provider: status.provider,
+    ...(status.url ? { url: `${status.url}/v1`, publicUrl: status.url } : {}),
+    ...(status.error ? { error: status.error } : {}),
+    ...(status.hint ? { hint: status.hint } : {}),
+  };
+}
+
+function withoutPublicUrl({ publicUrl: _publicUrl, ...view }: Snapshot<AppState['tunnel']>): TunnelView {
+  return view;
+}
+
+export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
+  const { config, env } = deps;
+  const settings = createSettingsStore(config.home);
+  const safeSettings = (): BridgeSettings => {
+    try {
+      return settings.read();
+    } catch {
+      return {}; // the start reports a broken file; later, the last good settings are served
+    }
+  };
+  const probe = deps.cursorProbe ?? systemProcessProbe();
+  const target = () => cursorTarget(env, config.home, probe);
+  const store = createStateStore<AppState>(
+    initialState(BRIDGE_VERSION, config.authPath, safeSettings().tunnel?.provider ?? 'ngrok', deps.loginItem?.isEnabled() ?? false),
+  );
+  const patch = <K extends keyof AppState>(key: K, value: AppState[K] | Snapshot<AppState[K]>): void =>
+    store.update((state) => ({ ...state, [key]: value }));
+
+  let bridge: Bridge | undefined;
+  let stopping: (() => void)[] = [];
+
+  const cursor = createCursorUseCases({
+    target,
+    aliases: ALIAS_NAMES,
+    bridgeToken: () => bridge?.bridgeToken ?? loadOrCreateBridgeToken(config.home),
+    publicUrl: () => store.get().tunnel.publicUrl ?? readPublicUrl(config.home),
+    onWait: (wait) => store.update((state) => ({ ...state, cursor: { ...state.cursor, wait } })),
+    onConfigured: (configured) => store.update((state) => ({ ...state, cursor: { ...state.cursor, configured } })),
+  });
+
+  // Tunnel switches run one after another: a stop still winding down must not undo a start that came after it.
+  let tunnel: TunnelManager | undefined;
+  let tunnelSwitch: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(change: () => Promise<T>): Promise<T> => {
+    const next = tunnelSwitch.then(change, change);
+    tunnelSwitch = next.catch(() => undefined);
+    return next;
+  };
+
+  function showTunnel(view: AppState['tunnel']): void {
+    patch('tunnel', view);
+    // The guard reads the tunnel from the state; the token requirement follows it.
+    if (bridge) patch('server', { ...store.get().server, tokenRequired: bridge.tokenRequired() });
+  }
+
+  function tunnelOutcome(): TunnelOutcome {
+    const view = store.get().tunnel;
+    const ok = view.state === 'online' || view.state === 'off';
+    return { ok, tunnel: withoutPublicUrl(view), message: tunnelLine(view) };
+  }
+
+  async function startTunnel(running: Bridge): Promise<TunnelOutcome> {
+    if (!tunnel) {
+      const provider = deps.tunnelProvider ?? tunnelProviderFor(safeSettings().tunnel, env);
+      const manager: TunnelManager = createTunnelManager({
+        provider,
+        localPort: running.address.port,
+        localHost: config.host,
+        ...(deps.tunnelBackoff ? { backoff: deps.tunnelBackoff } : {}),
+        onStatus: (status) => {
+          if (tunnel === manager) showTunnel(tunnelView(status)); // else: a stopped tunnel's last words
+        },
+      });
+      tunnel = manager;
+      // From the first moment the token is required: anything arriving through the tunnel looks local.
+      showTunnel({ state: 'connecting', provider: provider.name });
+    }
+    await tunnel.start();
+    return tunnelOutcome();
+  }
+
+  async function stopTunnel(): Promise<TunnelOutcome> {
+    const running = tunnel;
+    tunnel = undefined;
+    await running?.stop();
+    showTunnel({ state: 'off', provider: running ? store.get().tunnel.provider : (safeSettings().tunnel?.provider ?? 'ngrok') });
+    return tunnelOutcome();
+  }
+
+  async function refreshLogin(): Promise<void> {
+    const login = loginOf(await (bridge?.auth ?? authManagerFor(config)).describe());
+    if (JSON.stringify(login) !== JSON.stringify(store.get().login)) patch('login', login);
+  }
+
+  async function syncCatalog(): Promise<void> {
+    if (!bridge) return;
+    const aliases = await bridge.models.list();
+    const status = bridge.models.catalogStatus();
+    store.update((state) => ({ ...state, aliases, catalog: { state: status.state, models: status.models, lastError: status.lastError } }));
+  }
+
+  const app: BridgeApp = {
+    state: store,
+
+    async start() {
+      if (bridge) return { ok: true, message: `Serving ${bridge.baseUrl}/v1` };
+      let started: Bridge;
+      try {
+        started = await startBridge({
+          config,
+          settings,
+          ...(deps.requireToken ? { requireToken: true } : {}),
+          ...deps.server,
+          exposure: () => {
+            const view = store.get().tunnel;
+            return { active: view.state !== 'off', ...(view.publicUrl ? { host: new URL(view.publicUrl).hostname } : {}) };
+          },
+          planType: () => store.get().login.planType,
+        });
+      } catch (error) {
+        return { ok: false, message: listenFailureMessage(error, config.host, config.port, deps.listenRemedies) };
+      }
+      bridge = started;
+      stopping = [
+        started.log.subscribe((last) => store.update((state) => ({ ...state, requests: { finished: state.requests.finished + 1, last } }))),
+        started.onLimitsChange((limits) => patch('limits', limitsOf(limits))),
+        repointCursorOnNewTunnelUrl({ store, home: config.home, target, aliases: ALIAS_NAMES }),
+        refreshAliasesOnNewPlan(store, syncCatalog),
+      ];
+      patch('server', { running: true, baseUrl: started.baseUrl, tokenRequired: started.tokenRequired() });
+      const [configured] = await Promise.all([cursor.isConfigured(), refreshLogin(), settleWithin(started.models.refresh(), CATALOG_WAIT_MS)]);
+      await syncCatalog();
+      store.update((state) => ({ ...state, cursor: { ...state.cursor, configured } }));
+      const open = !LOOPBACK_HOSTS.includes(config.host) && !started.tokenRequired();
+      return {
+        ok: true,
+        message: `Serving ${started.baseUrl}/v1`,
+        ...(open
+          ? {
+              warnings: [
+                `Listening on ${config.host} without a token: anyone who can reach this address can use your ChatGPT subscription. Require the bridge token (--require-token, or "requireToken": true in the settings); clients then send it as their API key.`,
+              ],
+            }
+          : {}),
+      };
+    },
+
+    async restore(options = {}) {
+      const saved = safeSettings();
+      // A tray app is meant to be there after a restart: the first launch turns start-at-login on, once; from then
+      // on only the user's choice counts.
+      if (deps.loginItem && saved.startAtLogin === undefined) app.updateSettings({ startAtLogin: true });
+      if (options.tunnel ?? saved.tunnel?.enabled === true) return app.setTunnel(true, { remember: false });
+      return undefined;
+    },
+
+    async stop() {
+      cursor.cancelWait();
+      await serialized(stopTunnel);
+      const running = bridge;
+      bridge = undefined;
+      if (!running) return { ok: true, message: NOT_RUNNING };
+      await running.close(SHUTDOWN_GRACE_MS);
+      for (const unsubscribe of stopping.splice(0)) unsubscribe();
+      patch('server', { running: false, tokenRequired: false });
+      return { ok: true, message: 'The bridge has stopped.' };
+    },
+
+    async refresh() {
+      const limits = bridge ? await settleWithin(bridge.usage(), LIMITS_WAIT_MS) : undefined;
+      await refreshLogin();
+      if (limits) patch('limits', limitsOf(limits));
+      const status = bridge?.models.catalogStatus();
+      if (status && (status.state !== store.get().catalog.state || status.models !== store.get().catalog.models)) await syncCatalog();
+      return store.get();
+    },
+
+    async checks() {
+      let checks: CheckRow[];
+      if (bridge) {
+        checks = await runDoctorChecks({ config, auth: bridge.auth, upstream: bridge.upstream, env, skipPort: true });
+      } else {
+        // Not serving: ask the backend once, without the retries a client request gets, and check the port is free.
+        const auth = authManagerFor(config);
+        const upstream = createUpstreamClient({ config, credentials: auth, backoff: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 }, idleTimeoutMs: 10_000 });
+        try {
+          checks = await runDoctorChecks({ config, auth, upstream, env });
+        } finally {
+          await upstream.close();
+        }
+      }
+      await refreshLogin();
+      const failed = checks.filter((check) => !check.ok).length;
+      return { ok: failed === 0, checks, message: failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.` };
+    },
+
+    token: () => bridge?.bridgeToken ?? loadOrCreateBridgeToken(config.home),
+
+    rotateToken() {
+      if (bridge) return { token: bridge.rotateToken(), message: 'The bridge token was replaced; clients must send the new one from now on.' };
+      return { token: rotateBridgeToken(config.home), message: 'The bridge token was replaced; a bridge already running keeps the old one until it restarts.' };
+    },
+
+    setTunnel(enabled, options = {}) {
+      return serialized(async () => {
+        const running = bridge;
+        if (!running) return { ok: false, tunnel: withoutPublicUrl(store.get().tunnel), message: NOT_RUNNING };
+        if (options.remember !== false) settings.update({ tunnel: { enabled } });
+        return enabled ? startTunnel(running) : stopTunnel();
+      });
+    },
+
+    previewCursor: (request = {}) => cursor.configure({ ...request, dryRun: true }),
+    configureCursor: (request = {}) => cursor.configure(request),
+    undoCursor: (request = {}) => cursor.undo(request),
+    cancelCursorWait: () => cursor.cancelWait(),
+
+    updateSettings(change) {
+      const loginItem = deps.loginItem;
+      if (!loginItem) return { ok: false, startAtLogin: false, message: 'Starting at login needs the desktop app.' };
+      const now = loginItem.setEnabled(change.startAtLogin);
+      settings.update({ startAtLogin: now });
+      patch('settings', { ...store.get().settings, startAtLogin: now });
+      return {
+        ok: now === change.startAtLogin,
+        startAtLogin: now,
+        message: now ? 'The bridge starts when you log in.' : 'The bridge does not start when you log in.',
+      };
+    },
+
+    recentRequests: () => bridge?.log.recent() ?? [],
+  };
+  return app;
+}

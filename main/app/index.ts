@@ -1,0 +1,23 @@
+/**
+ * The application layer: every use case written once, for the CLI, the tray and the window alike. Plain Node; it
+ * never prints and never knows which surface called. Each use case returns a typed outcome with its user-facing
+ * message; everything a surface shows is derived from one state store (`app.state`: immutable snapshots + subscribe).
+ *
+ * Use cases (`createBridgeApp(deps)`):
+ * - `start()` / `stop()` (one shutdown grace, SHUTDOWN_GRACE_MS) / `restore({ tunnel })` (what the user left on)
+ * - `refresh()`: the login and usage limits read again into the state
+ * - `checks()`: the prerequisite checks
+ * - `token()` / `rotateToken()`
+ * - `setTunnel(enabled)`
+ * - `previewCursor()` / `configureCursor()` / `undoCursor()` / `cancelCursorWait()` (with the wait while Cursor runs)
+ * - `updateSettings({ startAtLogin })`
+ * - `recentRequests()`
+ *
+ * Side effects are named subscribers (subscribers.ts): re-point Cursor on a new tunnel URL, re-resolve the aliases
+ * on a new plan. Derived views: `windowSnapshot`, `aliasRows`, `tunnelLine` (app-state.ts).
+ */
+export { createBridgeApp, SHUTDOWN_GRACE_MS, SHUTDOWN_NOTICE } from './bridge-app.js';
+export type { BridgeApp, BridgeAppDeps, ChecksOutcome, LoginItem, SettingsOutcome, StartOutcome, TokenOutcome, TunnelOutcome } from './bridge-app.js';
+export { aliasRows, tunnelLine, windowSnapshot, type AppState } from './app-state.js';
+export { CURSOR_MAX_ATTEMPTS, CURSOR_RETRY_EVERY_MS, NO_PUBLIC_URL, STOPPED_WAITING, type CursorOutcome } from './cursor.js';
+export type { Snapshot, StateStore } from './state-store.js';
