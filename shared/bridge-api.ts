@@ -100,8 +100,25 @@ export interface LogRow {
   attempts?: number;
   promptTokens?: number;
   cachedTokens?: number;
+  outputTokens?: number;
+  reasoningTokens?: number;
   /** What went wrong, in words (never a token). */
   error?: string;
+  /** The API shape the client spoke. */
+  frontEnd?: 'chat' | 'responses' | 'messages';
+  /** The client's User-Agent, cut to a bounded length. */
+  userAgent?: string;
+  /** Reasoning effort and service tier sent upstream. */
+  effort?: string;
+  tier?: string;
+  /** The error's machine code (`usage_limit_reached`, …). */
+  errorCode?: string;
+  /** Served by the usage-limit fallback instead of this alias. */
+  fallbackFrom?: string;
+  /** Where the time went (ms since the request arrived): the bridge before upstream, upstream to its answer, first delta. */
+  bridgeMs?: number;
+  upstreamMs?: number;
+  firstTokenMs?: number;
 }
 
 export interface CursorOutcome {
