@@ -6,6 +6,7 @@ import type { CliContext } from './cli-context.js';
 import { runDoctor } from './commands/doctor.js';
 import { runServe } from './commands/serve.js';
 import { runToken } from './commands/token.js';
+import { runUsage } from './commands/usage.js';
 import { runConfigureCursor } from './commands/configure-cursor.js';
 import { readPublicUrl } from '../cursor/follow-tunnel-url.js';
 import { resolveConfig } from '../config/bridge-config.js';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   serve: runServe,
   doctor: runDoctor,
   token: runToken,
+  usage: runUsage,
   'configure-cursor': async (argv, ctx) => {
     const { home } = resolveConfig(ctx.env);
     const publicBaseUrl = readPublicUrl(home);

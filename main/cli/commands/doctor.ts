@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { authManagerFor } from '../../bridge.js';
 import { resolveConfig } from '../../config/bridge-config.js';
+import { forecastSentences, readUsageHistory } from '../../app/usage-history.js';
 import { runDoctorChecks } from '../../doctor/checks.js';
+import { openHistoryStore } from '../../history/history-store.js';
 import { createUpstreamClient } from '../../upstream/upstream-client.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -34,11 +36,26 @@ export async function runDoctor(argv: string[], ctx: CliContext): Promise<number
     for (const result of results) {
       ctx.stdout(`${result.ok ? 'ok  ' : 'FAIL'}  ${result.title}: ${result.detail}`);
       if (!result.ok && result.fix) ctx.stdout(`      → ${result.fix}`);
+      if (result.id === 'usage-limits') for (const sentence of usageForecast(config.home)) ctx.stdout(`      ${sentence}`);
     }
     const failed = results.filter((result) => !result.ok).length;
     ctx.stdout(failed === 0 ? '\nAll checks passed.' : `\n${failed} check${failed === 1 ? '' : 's'} failed.`);
     return failed === 0 ? 0 : 1;
   } finally {
     await upstream.close();
+  }
+}
+
+/** Where the limit windows are heading, from the recorded history; nothing when there is none to read. */
+function usageForecast(home: string): string[] {
+  try {
+    const store = openHistoryStore(home, { create: false });
+    try {
+      return forecastSentences(readUsageHistory(store, 2, Date.now()), Date.now());
+    } finally {
+      store?.close();
+    }
+  } catch {
+    return [];
   }
 }
