@@ -131,7 +131,8 @@ export function openHistoryStore(home: string, options: { create?: boolean } = {
     db.pragma('journal_mode = WAL');
     // WAL + NORMAL: a crash can lose the last batch, never corrupt the file; no fsync per batch.
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 2000');
+    // Another writer (a second bridge on the same home) holding the lock costs a batch, not a stalled event loop.
+    db.pragma('busy_timeout = 50');
     migrate(db);
   } catch (error) {
     db.close();
