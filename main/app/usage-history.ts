@@ -2,18 +2,12 @@
  * The usage history as every surface shows it (CLI `usage`, `doctor`, the window): per-day and per-model totals,
  * the cached share of input, the limit readings and where each limit window is heading.
  */
-import type { DayModelTotals, HistoryStore, LimitReading } from '../history/history-store.js';
+import type { DayModelTotals, HistoryStore, LimitReading, TokenCounts } from '../history/history-store.js';
 import { describeForecast, forecastWindow, type Forecast } from '../usage/forecast.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export interface TokenTotals {
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  cachedTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
+export interface TokenTotals extends TokenCounts {
   /** cachedTokens / inputTokens, 0 when there was no input. */
   cachedShare: number;
 }

@@ -44,17 +44,20 @@ export interface LimitReading {
   resetsAt?: number;
 }
 
-/** Tokens and requests of one model on one local calendar day. */
-export interface DayModelTotals {
-  /** `YYYY-MM-DD` in the local time zone. */
-  day: string;
-  model: string;
+export interface TokenCounts {
   requests: number;
   errors: number;
   inputTokens: number;
   cachedTokens: number;
   outputTokens: number;
   reasoningTokens: number;
+}
+
+/** Tokens and requests of one model on one local calendar day. */
+export interface DayModelTotals extends TokenCounts {
+  /** `YYYY-MM-DD` in the local time zone. */
+  day: string;
+  model: string;
 }
 
 export interface HistoryStore {
@@ -144,6 +147,7 @@ export function openHistoryStore(home: string, options: { create?: boolean } = {
 function migrate(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) throw new Error(`${HISTORY_FILE} was written by a newer bridge (schema ${version}); it is left untouched.`);
+  if (version === MIGRATIONS.length) return;
   db.transaction(() => {
     for (let next = version; next < MIGRATIONS.length; next++) db.exec(MIGRATIONS[next] as string);
     db.pragma(`user_version = ${MIGRATIONS.length}`);

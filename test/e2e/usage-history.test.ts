@@ -23,6 +23,20 @@ async function stop(bridge: Bridge): Promise<void> {
   await bridge.close(100);
 }
 
+/** A new bridge on the stopped harness bridge's home, noting what it reports about the history. */
+async function restartNotingProblems(h: Harness): Promise<{ bridge: Bridge; problems: string[] }> {
+  const problems: string[] = [];
+  const bridge = await startBridge({ config: h.bridge.config, onHistoryProblem: (message) => problems.push(message) });
+  bridges.push(bridge);
+  return { bridge, problems };
+}
+
+async function expectAnswered(bridge: Bridge, text: string): Promise<void> {
+  const client = new OpenAI({ baseURL: `${bridge.baseUrl}/v1`, apiKey: 'bridge', maxRetries: 0 });
+  const answer = await client.chat.completions.create({ model: 'bridge-fast', messages: [{ role: 'user', content: text }] });
+  expect(answer.choices[0]!.message.content).toContain(text);
+}
+
 /** A harness whose first bridge each test stops itself (to restart on the same home, or to tamper with its files). */
 async function harness(settings?: Record<string, unknown>): Promise<Harness> {
   const h = await startHarness(settings ? { settings } : {});
@@ -157,49 +171,32 @@ describe('usage history', () => {
   it('keeps serving when the history cannot be written: a locked file, or its path taken', async () => {
     const h = await harness();
     await h.bridge.close(100);
-    const problems: string[] = [];
-    const locked = await startBridge({ config: h.bridge.config, onHistoryProblem: (message) => problems.push(message) });
-    bridges.push(locked);
-    // Another process holds the write lock for as long as the test runs.
+    // Another process holds the write lock for as long as the bridge runs.
     const other = new Database(historyPath(h.bridge.config.home));
     other.exec('BEGIN EXCLUSIVE');
-    const client = new OpenAI({ baseURL: `${locked.baseUrl}/v1`, apiKey: 'bridge', maxRetries: 0 });
-    for (let i = 0; i < 3; i++) {
-      const answer = await client.chat.completions.create({ model: 'bridge-fast', messages: [{ role: 'user', content: `locked ${i}` }] });
-      expect(answer.choices[0]!.message.content).toContain(`locked ${i}`);
-    }
-    await stop(locked);
+    const locked = await restartNotingProblems(h);
+    for (let i = 0; i < 3; i++) await expectAnswered(locked.bridge, `locked ${i}`);
+    await stop(locked.bridge);
     other.exec('ROLLBACK');
     other.close();
-    expect(problems).toEqual(['usage history is not being recorded: database is locked']);
+    expect(locked.problems).toEqual(['usage history is not being recorded: database is locked']);
 
     fs.rmSync(historyPath(h.bridge.config.home));
     fs.mkdirSync(historyPath(h.bridge.config.home));
-    const blocked: string[] = [];
-    const noFile = await startBridge({ config: h.bridge.config, onHistoryProblem: (message) => blocked.push(message) });
-    bridges.push(noFile);
-    const answer = await new OpenAI({ baseURL: `${noFile.baseUrl}/v1`, apiKey: 'bridge', maxRetries: 0 }).chat.completions.create({
-      model: 'bridge-fast',
-      messages: [{ role: 'user', content: 'still here' }],
-    });
-    expect(answer.choices[0]!.message.content).toContain('still here');
-    expect(blocked).toHaveLength(1);
+    const blocked = await restartNotingProblems(h);
+    await expectAnswered(blocked.bridge, 'still here');
+    await stop(blocked.bridge);
+    expect(blocked.problems).toHaveLength(1);
   });
 
   it.skipIf(process.getuid?.() === 0)('keeps serving when the history file is read-only', async () => {
     const h = await harness();
     await h.bridge.close(100);
     fs.chmodSync(historyPath(h.bridge.config.home), 0o400);
-    const problems: string[] = [];
-    const bridge = await startBridge({ config: h.bridge.config, onHistoryProblem: (message) => problems.push(message) });
-    bridges.push(bridge);
-    const answer = await new OpenAI({ baseURL: `${bridge.baseUrl}/v1`, apiKey: 'bridge', maxRetries: 0 }).chat.completions.create({
-      model: 'bridge-fast',
-      messages: [{ role: 'user', content: 'read-only' }],
-    });
-    expect(answer.choices[0]!.message.content).toContain('read-only');
-    await stop(bridge);
-    expect(problems).toHaveLength(1);
+    const readOnly = await restartNotingProblems(h);
+    await expectAnswered(readOnly.bridge, 'read-only');
+    await stop(readOnly.bridge);
+    expect(readOnly.problems).toHaveLength(1);
   });
 });
 
