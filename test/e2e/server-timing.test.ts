@@ -4,6 +4,7 @@
  * Anthropic Messages route) gets it from the shared server code and belongs in this file's list.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { formatLogLine } from '../../main/server/request-log.js';
 import { startHarness, type Harness } from '../support/bridge-harness.js';
 
 let h: Harness;
@@ -50,6 +51,7 @@ describe('Server-Timing', () => {
       expect(timing.total).toBeLessThanOrEqual(elapsed);
       const entry = h.bridge.log.recent(1)[0]!;
       expect(entry).toMatchObject({ bridgeMs: timing.bridge, upstreamMs: timing.upstream });
+      expect(formatLogLine(entry)).toContain(` bridge=${timing.bridge}ms upstream=${timing.upstream}ms`);
       expect(entry.firstTokenMs).toBeGreaterThanOrEqual(timing.bridge! + timing.upstream!);
     });
 

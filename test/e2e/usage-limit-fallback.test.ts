@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openHistoryStore, type HistoryStore } from '../../main/history/history-store.js';
+import { formatLogLine } from '../../main/server/request-log.js';
 import { startHarness, type Harness } from '../support/bridge-harness.js';
 
 let h: Harness | undefined;
@@ -43,6 +44,7 @@ describe('usage-limit fallback', () => {
     expect(data.model).toBe('bridge-pro-high');
     expect(response.headers.get('x-bridge-fallback')).toBe('bridge-pro-high->bridge-mini');
     expect(h.fake.responsesRequests().map((request) => (request.body as { model: string }).model)).toEqual([limited, reserve]);
+    expect(formatLogLine(h.bridge.log.recent(1)[0]!)).toContain(' fallback-from=bridge-pro-high');
     expect(h.bridge.log.recent(1)[0]).toMatchObject({ status: 200, model: 'bridge-pro-high', upstreamModel: reserve, fallbackFrom: 'bridge-pro-high', effort: 'low', attempts: 2 });
 
     const stream = await h.client.responses.create({ model: 'bridge-pro-high', input: 'streamed over the limit', stream: true }).withResponse();
