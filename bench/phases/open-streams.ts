@@ -44,7 +44,8 @@ export async function openStreams(ctx: BenchContext): Promise<Figure[]> {
       unit: 'MB',
       target: { max: 100 },
       detail:
-        `largest sampled RSS ${mb(bridge.peak)} (V8 heap in use ${(bridge.peak.heapUsedBytes / MB).toFixed(1)} MB), ${mb(bridge.idle)} before; ` +
+        `largest sampled RSS ${mb(bridge.peak)} (V8 heap in use ${(bridge.peak.heapUsedBytes / MB).toFixed(1)} MB), ` +
+        `${mb(bridge.idle)} before (VmHWM then ${(bridge.idle.peakRssBytes / MB).toFixed(1)} MB); ` +
         `lean floor proxy ${mb(floor.idle)} → ${mb(floor.peak)}, VmHWM ${(floor.highWaterBytes / MB).toFixed(1)} MB`,
       key: 'RSS',
     },
