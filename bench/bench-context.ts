@@ -7,7 +7,10 @@ import { timeFullRequest, type HttpCall } from './sse-reader.js';
 export interface BenchContext {
   fake: Child<FakeReady>;
   bridge: Child<ServerReady>;
+  /** The leanest Node relay (node:http both ways, bytes piped raw): what the bridge is judged against. */
   floor: Child<ServerReady>;
+  /** The second reference: node:http in, undici + pipeline out. */
+  undiciFloor: Child<ServerReady>;
 }
 
 export const CHAT_MODEL = 'bridge-fast';
@@ -33,7 +36,7 @@ export async function directEquivalent(ctx: BenchContext, chat: HttpCall): Promi
   return { url: `${ctx.fake.ready.baseUrl}/codex/responses`, headers, body: JSON.stringify(recorded.body) };
 }
 
-/** The same upstream call, relayed by the byte-forwarding floor proxy instead. */
-export function viaFloor(ctx: BenchContext, direct: HttpCall): HttpCall {
-  return { ...direct, url: `${ctx.floor.ready.baseUrl}/codex/responses` };
+/** The same upstream call, relayed by a byte-forwarding floor proxy (the lean one unless named) instead. */
+export function viaFloor(ctx: BenchContext, direct: HttpCall, floor: Child<ServerReady> = ctx.floor): HttpCall {
+  return { ...direct, url: `${floor.ready.baseUrl}/codex/responses` };
 }

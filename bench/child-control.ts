@@ -9,7 +9,8 @@ export type CommandHandler = (args: unknown) => unknown;
 export function processStats(): ProcessStats {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
-  return { cpuMicros: cpu.user + cpu.system, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed };
+  // ru_maxrss (KiB) is the kernel's high-water mark of the resident set, VmHWM on Linux.
+  return { cpuMicros: cpu.user + cpu.system, rssBytes: memory.rss, peakRssBytes: process.resourceUsage().maxRSS * 1024, heapUsedBytes: memory.heapUsed };
 }
 
 /** Announces `ready` to the parent and answers its commands; `stats` is built in, `stop` exits. */

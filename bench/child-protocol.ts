@@ -4,6 +4,8 @@ export interface ProcessStats {
   /** user + system CPU time of the whole process since it started. */
   cpuMicros: number;
   rssBytes: number;
+  /** Peak RSS since the process started (VmHWM on Linux): catches a peak between two samples. */
+  peakRssBytes: number;
   /** V8 heap in use: tells JavaScript objects apart from buffers and the runtime itself. */
   heapUsedBytes: number;
 }

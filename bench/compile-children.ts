@@ -1,5 +1,5 @@
 /**
- * Compiles the bridge and floor children to plain JavaScript, as the product ships (tsc, not a runtime loader).
+ * Compiles the bridge and the floor proxies to plain JavaScript, as the product ships (tsc, not a runtime loader).
  * Under `--import tsx` every process also carries tsx's loader thread (~35 MB RSS) and its compile work, which
  * would be charged to the bridge's memory and CPU figures.
  */
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const ENTRIES = ['bench/serve-bridge.ts', 'bench/serve-floor.ts'];
+const ENTRIES = ['bench/serve-bridge.ts', 'bench/serve-floor.ts', 'bench/serve-undici-floor.ts'];
 
 /** Emits the entries and everything they import under `outDir`; returns the compiled bench folder. */
 export async function compileChildren(outDir: string): Promise<string> {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --profile[=DIR]] [--only=phase,…] [--bridge-flags="--node-flag …"]`: the bridge's speed and memory
- * against the project's fake backend on loopback (issue 3). The fake, the bridge and a floor proxy each run in a
- * child process so the CPU and memory of each can be read apart; this process is the load generator.
+ * against the project's fake backend on loopback (issue 3). The fake, the bridge (recording its usage history, as it
+ * runs for users) and two floor proxies each run in a child process so the CPU and memory of each can be read apart;
+ * this process is the load generator.
  * Exit code 0 when every target is met.
  *   --profile       the bridge child writes a V8 CPU profile to DIR (open it in Chrome DevTools); a summary is printed
  *   --only          run only the named phases (see PHASES), e.g. --only=paced,open-streams
@@ -89,17 +90,18 @@ async function main(): Promise<number> {
     ]);
     children.push(fake);
     const upstream = { BENCH_UPSTREAM: fake.ready.baseUrl };
-    const [bridge, floor] = await Promise.all([
+    const [bridge, floor, undiciFloor] = await Promise.all([
       spawnChild<ServerReady>(path.join(compiled, 'serve-bridge.js'), {
         env: { ...upstream, BENCH_TOKEN_URL: fake.ready.tokenUrl, BENCH_AUTH_PATH: authPath, BENCH_HOME: path.join(dir, 'bridge-home') },
         nodeFlags: [...serveNodeFlags(), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), ...options.bridgeFlags],
       }),
       spawnChild<ServerReady>(path.join(compiled, 'serve-floor.js'), { env: upstream }),
+      spawnChild<ServerReady>(path.join(compiled, 'serve-undici-floor.js'), { env: upstream }),
     ]);
-    children.push(bridge, floor);
+    children.push(bridge, floor, undiciFloor);
     for (const [name, phase] of PHASES.filter(([phaseName]) => !options.only || options.only.has(phaseName))) {
       const phaseStart = performance.now();
-      figures.push(...(await phase({ fake, bridge, floor })));
+      figures.push(...(await phase({ fake, bridge, floor, undiciFloor })));
       process.stderr.write(`bench: ${name} done in ${((performance.now() - phaseStart) / 1000).toFixed(1)} s\n`);
     }
   } finally {

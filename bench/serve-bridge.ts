@@ -20,6 +20,10 @@ const config = resolveConfig(
   },
   { port: 0, host: '127.0.0.1' },
 );
-const bridge = await startBridge({ config, onInternalError: (error) => console.error('bridge internal error:', error) });
+const bridge = await startBridge({
+  config,
+  onInternalError: (error) => console.error('bridge internal error:', error),
+  onHistoryProblem: (message) => console.error(`bridge: ${message}`),
+});
 
 serveControl({ baseUrl: bridge.baseUrl } satisfies ServerReady, {}, () => bridge.close(100));

@@ -1,21 +1,19 @@
 /**
- * Child: the cheapest possible Node proxy in front of the fake — node:http in, undici out, response bytes piped
- * through untouched. Its CPU per delta is the floor any Node relay pays; the bridge is judged against it.
+ * Child: the leanest Node relay in front of the fake — node:http in, an `http.request` out on a keep-alive agent,
+ * the request body and the answer piped raw. Its CPU per delta is the floor any Node relay pays; the bridge is
+ * judged against it.
  * Env: BENCH_UPSTREAM (the fake's /backend-api base).
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pipeline } from 'node:stream/promises';
-import { Agent, request } from 'undici';
 import { serveControl } from './child-control.js';
 import type { ServerReady } from './serve-bridge.js';
 
 const upstream = process.env.BENCH_UPSTREAM;
 if (!upstream) throw new Error('serve-floor needs BENCH_UPSTREAM');
 
-// Same pool settings as the bridge's upstream client, so connection handling costs the same.
-const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000 });
-const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'keep-alive', 'transfer-encoding']);
+const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 60_000 });
+const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding']);
 
 function forwardable(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
@@ -25,25 +23,16 @@ function forwardable(headers: IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
-const server = createServer(async (req, res) => {
-  const controller = new AbortController();
-  res.once('close', () => controller.abort());
-  try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const answer = await request(`${upstream}${req.url ?? '/'}`, {
-      method: 'POST',
-      headers: forwardable(req.headers),
-      body: Buffer.concat(chunks),
-      dispatcher: agent,
-      signal: controller.signal,
-    });
-    res.writeHead(answer.statusCode, { 'content-type': String(answer.headers['content-type'] ?? 'application/octet-stream') });
-    res.flushHeaders();
-    await pipeline(answer.body, res);
-  } catch {
-    res.destroy();
-  }
+const server = http.createServer((req, res) => {
+  const outgoing = http.request(`${upstream}${req.url ?? '/'}`, { method: req.method, headers: forwardable(req.headers), agent }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/octet-stream' });
+    answer.pipe(res);
+  });
+  outgoing.on('error', () => res.destroy());
+  res.once('close', () => {
+    if (!res.writableFinished) outgoing.destroy();
+  });
+  req.pipe(outgoing);
 });
 
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -51,5 +40,5 @@ const { port } = server.address() as AddressInfo;
 
 serveControl({ baseUrl: `http://127.0.0.1:${port}` } satisfies ServerReady, {}, async () => {
   server.closeAllConnections();
-  await agent.close();
+  agent.destroy();
 });

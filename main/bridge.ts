@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createAuthManager, type AuthManager } from './auth/auth-manager.js';
 import type { BridgeConfig } from './config/bridge-config.js';
 import { catalogPath, parseCatalog } from './models/catalog.js';
+import { createHistoryRecorder } from './history/history-recorder.js';
+import { openHistoryStore } from './history/history-store.js';
 import { createModelRegistry, NO_OVERRIDES, type ModelRegistry } from './models/registry.js';
 import { createBridgeServer, type BridgeServer } from './server/bridge-server.js';
 import { LOOPBACK_HOSTS, type GuardPolicy } from './server/guard.js';
@@ -18,6 +20,7 @@ import { BRIDGE_VERSION } from './version.js';
 
 /** The catalog is a small JSON document: a backend slower than this is treated as unreachable for it. */
 const CATALOG_TIMEOUT_MS = 10_000;
+const DEFAULT_HISTORY_RETENTION_DAYS = 90;
 
 export interface BridgeOptions {
   config: BridgeConfig;
@@ -35,6 +38,8 @@ export interface BridgeOptions {
   exposure?(): PublicExposure;
   /** The account's plan (`pro`, `plus`…), which picks the catalog's models; asked on every catalog resolution. */
   planType?(): string | undefined;
+  /** Told once when the usage history cannot be recorded (requests keep working). */
+  onHistoryProblem?(message: string): void;
 }
 
 /**
@@ -113,6 +118,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
 
   const log = new RequestLog();
+  const history = createHistoryRecorder({
+    open: () => openHistoryStore(config.home),
+    retentionDays: () => currentSettings().historyRetentionDays ?? DEFAULT_HISTORY_RETENTION_DAYS,
+    onProblem: (message) => options.onHistoryProblem?.(message),
+  });
+  log.subscribe(history.request);
+  limits.subscribe(history.limits);
   // Asked on every request: built once, and again only when the tunnel's host changes.
   const fixedHosts = [...LOOPBACK_HOSTS, ...bindHosts(config.host)];
   let publicHost: string | undefined;
@@ -136,6 +148,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       models,
       upstream,
       reasoningSummaries: () => currentSettings().reasoningSummaries === true,
+      usageLimitFallback: () => usageLimitFallback(currentSettings()),
       ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
       ...(config.debug && options.onDebug
         ? { debug: (label: string, body: unknown) => options.onDebug?.(`[debug] ${label}: ${JSON.stringify(redactForLog(body))}`) }
@@ -153,6 +166,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     address = await server.listen(config.port, config.host);
   } catch (error) {
     await upstream.close();
+    history.close();
     throw error;
   }
   const clientHost = isWildcard(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -179,8 +193,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     async close(graceMs) {
       await server.close(graceMs);
       await upstream.close();
+      history.close();
     },
   };
+}
+
+function usageLimitFallback(settings: BridgeSettings): string | undefined {
+  const choice = settings.onUsageLimit;
+  return typeof choice === 'object' ? choice.fallback : undefined;
 }
 
 function isWildcard(host: string): boolean {

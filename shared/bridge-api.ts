@@ -117,8 +117,25 @@ export const logRowSchema = z.object({
   attempts: z.number().optional(),
   promptTokens: z.number().optional(),
   cachedTokens: z.number().optional(),
+  outputTokens: z.number().optional(),
+  reasoningTokens: z.number().optional(),
   /** What went wrong, in words (never a token). */
   error: z.string().optional(),
+  /** The API shape the client spoke. */
+  frontEnd: z.enum(['chat', 'responses', 'messages']).optional(),
+  /** The client's User-Agent, cut to a bounded length. */
+  userAgent: z.string().optional(),
+  /** Reasoning effort and service tier sent upstream. */
+  effort: z.string().optional(),
+  tier: z.string().optional(),
+  /** The error's machine code (`usage_limit_reached`, …). */
+  errorCode: z.string().optional(),
+  /** Served by the usage-limit fallback instead of this alias. */
+  fallbackFrom: z.string().optional(),
+  /** Where the time went (ms since the request arrived): the bridge before upstream, upstream to its answer, first delta. */
+  bridgeMs: z.number().optional(),
+  upstreamMs: z.number().optional(),
+  firstTokenMs: z.number().optional(),
 });
 export type LogRow = z.infer<typeof logRowSchema>;
 

@@ -1,7 +1,7 @@
 /**
- * What the work costs: CPU time of the bridge process per relayed delta on unpaced streams, next to the
- * byte-forwarding floor proxy under the same load. Both are measured inside their own process, so the load
- * generator and the fake do not count.
+ * What the work costs: CPU time of the bridge process per relayed delta on unpaced streams, next to the lean floor
+ * proxy (node:http both ways) and the undici + pipeline one under the same load. Each is measured inside its own
+ * process, so the load generator and the fake do not count.
  */
 import { bridgeChat, directEquivalent, viaFloor, type BenchContext } from '../bench-context.js';
 import type { Child } from '../children.js';
@@ -9,7 +9,7 @@ import type { Figure } from '../report.js';
 import type { ServerReady } from '../serve-bridge.js';
 import { assertComplete, readStream, type Dialect, type HttpCall } from '../sse-reader.js';
 
-const STREAMS = 8;
+const STREAMS = 16;
 const DELTAS = 2000;
 const ROUNDS = 3;
 const WARMUP_DELTAS = 500;
@@ -21,7 +21,9 @@ interface Tally {
 
 export async function efficiency(ctx: BenchContext): Promise<Figure[]> {
   const chat = bridgeChat(ctx, { stream: true });
-  const floorCall = viaFloor(ctx, await directEquivalent(ctx, chat));
+  const direct = await directEquivalent(ctx, chat);
+  const floorCall = viaFloor(ctx, direct);
+  const undiciCall = viaFloor(ctx, direct, ctx.undiciFloor);
   const burst = async (call: HttpCall, dialect: Dialect, deltas: number): Promise<number> => {
     const words = Array.from({ length: deltas }, (_, i) => `w${i} `);
     await ctx.fake.call('enqueue', Array.from({ length: STREAMS }, () => ({ kind: 'text', deltas: words, intervalMs: 0 })));
@@ -37,22 +39,27 @@ export async function efficiency(ctx: BenchContext): Promise<Figure[]> {
   };
 
   await burst(floorCall, 'responses', WARMUP_DELTAS);
+  await burst(undiciCall, 'responses', WARMUP_DELTAS);
   await burst(chat, 'chat', WARMUP_DELTAS);
   const floorTally: Tally = { cpuMicros: 0, deltas: 0 };
+  const undiciTally: Tally = { cpuMicros: 0, deltas: 0 };
   const bridgeTally: Tally = { cpuMicros: 0, deltas: 0 };
   // Alternating bursts: how events coalesce into TCP reads (and so the cost per delta) shifts with the machine's load.
   for (let r = 0; r < ROUNDS; r++) {
     await measure(floorTally, ctx.floor, floorCall, 'responses');
+    await measure(undiciTally, ctx.undiciFloor, undiciCall, 'responses');
     await measure(bridgeTally, ctx.bridge, chat, 'chat');
   }
   const floor = floorTally.cpuMicros / floorTally.deltas;
+  const undici = undiciTally.cpuMicros / undiciTally.deltas;
   const bridge = bridgeTally.cpuMicros / bridgeTally.deltas;
   const section = 'efficiency';
   const sample = `${STREAMS} concurrent unpaced streams × ${DELTAS} deltas × ${ROUNDS}`;
   return [
     { section, name: 'bridge CPU per relayed delta', value: bridge, unit: 'µs', detail: sample },
-    { section, name: 'floor proxy CPU per delta', value: floor, unit: 'µs', detail: 'node:http + undici, bytes piped through' },
-    { section, name: 'bridge / floor CPU', value: bridge / floor, unit: '×', target: { max: 2.5 }, key: 'CPU' },
+    { section, name: 'lean floor proxy CPU per delta', value: floor, unit: 'µs', detail: 'node:http request, bytes piped raw' },
+    { section, name: 'undici floor proxy CPU per delta', value: undici, unit: 'µs', detail: `node:http + undici + pipeline; bridge / this ${(bridge / undici).toFixed(2)}×` },
+    { section, name: 'bridge / lean floor CPU', value: bridge / floor, unit: '×', target: { max: 2.5 }, key: 'CPU' },
     { section, name: 'relayed deltas per CPU-second', value: 1e6 / bridge, unit: '/s', key: 'deltas/CPU-s' },
   ];
 }

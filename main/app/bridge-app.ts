@@ -48,7 +48,7 @@ export interface BridgeAppDeps {
   /** Replaces the check for a running Cursor. */
   cursorProbe?: ProcessProbe;
   loginItem?: LoginItem;
-  server?: Pick<BridgeOptions, 'onInternalError' | 'onDebug' | 'keepAliveMs'>;
+  server?: Pick<BridgeOptions, 'onInternalError' | 'onDebug' | 'keepAliveMs' | 'onHistoryProblem'>;
 }
 
 export interface StartOutcome {

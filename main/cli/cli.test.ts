@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBackend, type FakeBackend } from '../../test/support/fake-backend/server.js';
 import { runCli } from './index.js';
+import { openHistoryStore, type HistoryStore } from '../history/history-store.js';
+import { resetTime } from '../usage/describe-limits.js';
 import { freePort } from '../../test/support/free-port.js';
 import { request } from 'undici';
 import { startServe } from '../../test/support/cli-runner.js';
@@ -191,6 +193,19 @@ describe('doctor', () => {
     expect(result.out).toContain('Pro');
     expect(result.out).toMatch(/ok\s+Usage limits: 5h window 10 % used, resets \d\d:\d\d.*; weekly window 5 % used/);
     expect(result.code).toBe(0);
+  });
+
+  it('prints where each limit window is heading, from the recorded readings', async () => {
+    const home = path.join(dir, 'forecast-home');
+    const store = openHistoryStore(home) as HistoryStore;
+    const now = Date.now();
+    const minute = 60_000;
+    const reading = (minutesAgo: number, usedPercent: number) => ({ at: now - minutesAgo * minute, window: 'primary' as const, windowMinutes: 300, usedPercent, resetsAt: now + 240 * minute });
+    // 10 % → 30 % over the last 40 minutes: 0.5 %/min, 70 % left → 140 minutes from now, before the reset in 240.
+    store.write({ requests: [], limits: [reading(40, 10), reading(20, 20), reading(0, 30), { at: now, window: 'secondary', windowMinutes: 10080, usedPercent: 5 }] });
+    store.close();
+    const result = await run(['doctor', '-p', String(await freePort())], { CODEX_BRIDGE_HOME: home });
+    expect(result.out).toMatch(new RegExp(`Usage limits: .*\\n\\s+at this pace the 5h window runs out at ${resetTime(now + 140 * minute, Date.now())}\\n`));
   });
 
   it('fails on a reached usage limit and says when it resets', async () => {

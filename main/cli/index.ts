@@ -8,6 +8,7 @@ import { runLogin } from './commands/login.js';
 import { runLogout } from './commands/logout.js';
 import { runServe } from './commands/serve.js';
 import { runToken } from './commands/token.js';
+import { runUsage } from './commands/usage.js';
 import { runConfigureCursor } from './commands/configure-cursor.js';
 import { MAIN_USAGE } from './usage.js';
 import { BRIDGE_VERSION } from '../version.js';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   token: runToken,
   login: runLogin,
   logout: runLogout,
+  usage: runUsage,
   'configure-cursor': runConfigureCursor,
 };
 

@@ -7,6 +7,8 @@ Usage:
   codex-cursor-bridge logout                  revoke the login and remove it from auth.json
   codex-cursor-bridge doctor                  check the prerequisites; exit 0 only when all pass
   codex-cursor-bridge token [--rotate]        print (or replace) the bridge's bearer token
+  codex-cursor-bridge usage [--days N] [--json]
+                                              requests, tokens and usage limits recorded in the history
   codex-cursor-bridge configure-cursor [--base-url URL] [--dry-run] [--undo]
                                               point Cursor's settings at the bridge
 

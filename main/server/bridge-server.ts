@@ -1,4 +1,4 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../errors/api-error.js';
@@ -6,6 +6,7 @@ import type { RequestContext, RouteServices } from './context.js';
 import { checkRequest, corsHeaders, type GuardPolicy } from './guard.js';
 import { asApiError, sendError, sendJson } from './http-io.js';
 import type { RequestLog, RequestLogEntry } from './request-log.js';
+import { TimedResponse } from './server-timing.js';
 import { handleChatCompletions } from './routes/chat-completions.js';
 import { sendModelList, type AliasListing } from './routes/models.js';
 import { handleResponses } from './routes/responses.js';
@@ -21,7 +22,7 @@ export interface BridgeServerOptions {
 }
 
 export interface BridgeServer {
-  readonly server: http.Server;
+  readonly server: http.Server<typeof IncomingMessage, typeof TimedResponse>;
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight streams finish for up to `graceMs`, then cuts what is left. */
   close(graceMs?: number): Promise<void>;
@@ -42,8 +43,7 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
     '/v1/responses': { POST: handleResponses },
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
+  async function handle(req: IncomingMessage, res: TimedResponse): Promise<void> {
     const path = routePath(req.url ?? '/');
     const log: Partial<RequestLogEntry> = {};
     const controller = new AbortController();
@@ -69,6 +69,7 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
       if (!(error instanceof ApiError) && !controller.signal.aborted) options.onInternalError?.(error);
       const apiError = asApiError(error);
       log.error ??= controller.signal.aborted ? 'client disconnected' : apiError.message;
+      if (!controller.signal.aborted) log.errorCode ??= apiError.code ?? undefined;
       if (!res.headersSent && !controller.signal.aborted) sendError(res, apiError);
       else if (!res.writableEnded) res.end();
     } finally {
@@ -80,13 +81,14 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
         path,
         // 499: the client closed the connection before the answer was complete (nginx's convention).
         status: controller.signal.aborted ? 499 : res.statusCode,
-        latencyMs: Math.round(performance.now() - started),
+        latencyMs: Math.round(res.timing.elapsedMs()),
+        ...(log.frontEnd ? { userAgent: boundedUserAgent(req.headers['user-agent']), ...res.timing.phases() } : {}),
         ...log,
       });
     }
   }
 
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => {
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0, ServerResponse: TimedResponse }, (req, res) => {
     void handle(req, res);
   });
 
@@ -124,4 +126,10 @@ function routePath(url: string): string {
   if (trimmed === '/healthz' || trimmed.startsWith('/v1/')) return trimmed;
   if (['/models', '/chat/completions', '/responses'].includes(trimmed)) return `/v1${trimmed}`;
   return trimmed;
+}
+
+const MAX_USER_AGENT = 200;
+
+function boundedUserAgent(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : value.slice(0, MAX_USER_AGENT);
 }

@@ -24,7 +24,7 @@ export async function relayStream<T>(ctx: RequestContext, open: () => Promise<As
   try {
     const events = await open();
     for await (const event of events) {
-      if (event.type === 'response.completed') noteUsage(ctx, event);
+      noteEvent(ctx, event);
       for (const item of plan.translate(event)) sse.send(item, plan.eventName?.(item));
       await sse.drained();
     }
@@ -42,15 +42,35 @@ export async function relayStream<T>(ctx: RequestContext, open: () => Promise<As
       throw apiError;
     }
     ctx.log.error = apiError.message;
+    ctx.log.errorCode = apiError.code ?? undefined;
     sse.fail(apiError);
   } finally {
     ctx.log.chunks = sse.chunks;
   }
 }
 
-function noteUsage(ctx: RequestContext, event: ResponsesEvent): void {
-  const usage = (event.response as { usage?: { input_tokens?: number; input_tokens_details?: { cached_tokens?: number } } } | undefined)?.usage;
+/** Reads a non-streaming answer's events into `push` (the route's collector), noting what the log needs. */
+export async function collectAnswer(ctx: RequestContext, open: () => Promise<AsyncIterable<ResponsesEvent>>, push: (event: ResponsesEvent) => void): Promise<void> {
+  for await (const event of await open()) {
+    noteEvent(ctx, event);
+    push(event);
+  }
+}
+
+interface ResponsesUsage {
+  input_tokens?: number;
+  input_tokens_details?: { cached_tokens?: number };
+  output_tokens?: number;
+  output_tokens_details?: { reasoning_tokens?: number };
+}
+
+function noteEvent(ctx: RequestContext, event: ResponsesEvent): void {
+  ctx.res.timing.noteEvent(event.type);
+  if (event.type !== 'response.completed') return;
+  const usage = (event.response as { usage?: ResponsesUsage } | undefined)?.usage;
   if (!usage) return;
   ctx.log.promptTokens = usage.input_tokens;
   ctx.log.cachedTokens = usage.input_tokens_details?.cached_tokens;
+  ctx.log.outputTokens = usage.output_tokens;
+  ctx.log.reasoningTokens = usage.output_tokens_details?.reasoning_tokens;
 }

@@ -21,6 +21,10 @@ export interface KnownSettings {
   idleTimeoutMs?: number;
   /** The desktop app's start-at-login choice; absent until the app's first launch turns it on. */
   startAtLogin?: boolean;
+  /** Days of usage history kept in history.sqlite. Default 90. */
+  historyRetentionDays?: number;
+  /** When the plan's usage limit is reached: fail with 429 + Retry-After (default) or serve from another alias. */
+  onUsageLimit?: 'fail' | { fallback: string };
 }
 
 /**
@@ -115,6 +119,17 @@ export function validateSettings(value: unknown, where: string): BridgeSettings 
   const idle = value.idleTimeoutMs;
   if (idle !== undefined && (typeof idle !== 'number' || !Number.isSafeInteger(idle) || idle < 0)) {
     check.fail('idleTimeoutMs', `must be a whole number of milliseconds, 0 or more${got(idle)}`);
+  }
+  const retention = value.historyRetentionDays;
+  if (retention !== undefined && (typeof retention !== 'number' || !Number.isSafeInteger(retention) || retention < 1)) {
+    check.fail('historyRetentionDays', `must be a whole number of days, 1 or more${got(retention)}`);
+  }
+  const onLimit = value.onUsageLimit;
+  if (onLimit !== undefined && onLimit !== 'fail') {
+    if (!isRecord(onLimit) || Object.keys(onLimit).some((key) => key !== 'fallback')) {
+      check.fail('onUsageLimit', `must be "fail" or {"fallback": "<bridge alias>"}${got(onLimit)}`);
+    }
+    if (!ALIAS_NAMES.includes((onLimit as JsonObject).fallback as string)) check.fail('onUsageLimit.fallback', `is not a bridge alias; known aliases: ${ALIAS_NAMES.join(', ')}`);
   }
   return value as BridgeSettings;
 }

@@ -36,6 +36,8 @@ describe('settings store', () => {
       allowedOrigins: ['https://cursor.example'],
       tunnel: { provider: 'ngrok' as const, enabled: true, authtoken: 'ngrok-secret', domain: 'me.ngrok.app' },
       idleTimeoutMs: 600_000,
+      historyRetentionDays: 30,
+      onUsageLimit: { fallback: 'bridge-mini' },
     };
     expect(store.update(settings)).toEqual(settings);
     expect(createSettingsStore(home).read()).toEqual(settings);
@@ -80,6 +82,9 @@ describe('settings store', () => {
       [{ modelOverrides: { 'bridge-fast': { slug: 5 } } }, 'modelOverrides.bridge-fast.slug', '"modelOverrides.bridge-fast.slug" must be a non-empty string (got 5)'],
       [{ modelOverrides: { 'bridge-fast': { efort: 'high' } } }, 'modelOverrides.bridge-fast.efort', 'is not an override field (slug, effort, serviceTier)'],
       [{ modelOverrides: { 'bridge-fast': { serviceTier: 'flex' } } }, 'modelOverrides.bridge-fast.serviceTier', 'must be one of "priority", "default"'],
+      [{ historyRetentionDays: 0 }, 'historyRetentionDays', '"historyRetentionDays" must be a whole number of days, 1 or more (got 0)'],
+      [{ onUsageLimit: 'retry' }, 'onUsageLimit', '"onUsageLimit" must be "fail" or {"fallback": "<bridge alias>"} (got "retry")'],
+      [{ onUsageLimit: { fallback: 'gpt-4o' } }, 'onUsageLimit.fallback', '"onUsageLimit.fallback" is not a bridge alias'],
     ];
     for (const [content, field, message] of cases) {
       fs.writeFileSync(store.path, JSON.stringify(content));

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolveConfig } from '../../config/bridge-config.js';
+import { forecastLines } from '../../app/usage-history.js';
 import { cliApp } from '../cli-app.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -29,7 +30,9 @@ export async function runDoctor(argv: string[], ctx: CliContext): Promise<number
   for (const result of outcome.checks) {
     ctx.stdout(`${result.ok ? 'ok  ' : 'FAIL'}  ${result.title}: ${result.detail}`);
     if (!result.ok && result.fix) ctx.stdout(`      → ${result.fix}`);
+    if (result.id === 'usage-limits') for (const sentence of forecastLines(config.home, Date.now())) ctx.stdout(`      ${sentence}`);
   }
   ctx.stdout(`\n${outcome.message}`);
   return outcome.ok ? 0 : 1;
 }
+

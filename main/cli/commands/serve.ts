@@ -30,6 +30,7 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
     ...(flags.requireToken ? { requireToken: true } : {}),
     server: {
       onDebug: (line) => ctx.stderr(line),
+      onHistoryProblem: (message) => ctx.stderr(`warning: ${message}`),
       onInternalError: (error) => ctx.stderr(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     },
   });

@@ -1,21 +1,23 @@
 import { ResponseCollector } from '../../translate/responses-assemble.js';
 import { normalizeResponsesRequest } from '../../translate/responses-request.js';
 import type { ResponsesEvent } from '../../upstream/sse-events.js';
-import { openUpstream, type RequestContext } from '../context.js';
+import { openUpstream, type RequestContext, type UpstreamBody } from '../context.js';
 import { sendJson } from '../http-io.js';
-import { relayStream } from '../relay.js';
+import { collectAnswer, relayStream } from '../relay.js';
 import { readRoutedRequest } from './routed-request.js';
 
 /** POST /v1/responses: the Responses API passed through, normalised to what the Codex backend accepts. */
 export async function handleResponses(ctx: RequestContext): Promise<void> {
+  ctx.log.frontEnd = 'responses';
   const { body, alias, target, promptCacheKey } = await readRoutedRequest(ctx);
-  const upstreamBody = normalizeResponsesRequest(body, target, { promptCacheKey });
+  const bodyFor: UpstreamBody = (to) => normalizeResponsesRequest(body, to, { promptCacheKey });
+  const upstreamBody = bodyFor(target);
   ctx.log.messages = Array.isArray(body.input) ? body.input.length : 1;
   ctx.log.tools = Array.isArray(body.tools) ? body.tools.length : 0;
   ctx.log.stream = body.stream === true;
 
   ctx.services.debug?.(`responses request ${alias}`, body);
-  const open = (): Promise<AsyncIterable<ResponsesEvent>> => openUpstream(ctx, upstreamBody, target, promptCacheKey);
+  const open = (): Promise<AsyncIterable<ResponsesEvent>> => openUpstream(ctx, target, upstreamBody, promptCacheKey, bodyFor);
 
   if (body.stream === true) {
     await relayStream<ResponsesEvent>(ctx, open, {
@@ -26,6 +28,6 @@ export async function handleResponses(ctx: RequestContext): Promise<void> {
     return;
   }
   const collector = new ResponseCollector();
-  for await (const event of await open()) collector.push(event);
+  await collectAnswer(ctx, open, (event) => collector.push(event));
   sendJson(ctx.res, 200, collector.result());
 }

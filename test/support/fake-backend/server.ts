@@ -1,7 +1,8 @@
 /**
  * The fake chatgpt.com/backend-api + auth.openai.com on plain node:http (spec §11).
  *
- *   POST /backend-api/codex/responses   validated Responses request → SSE turn (scripted by enqueue(), else echo)
+ *   POST /backend-api/codex/responses   validated Responses request → SSE turn (scripted by enqueue(), else echo;
+ *                                       a model in usageLimitedModels always gets the usage-limit 429)
  *   GET  /backend-api/codex/models      the catalog + ETag (304 on If-None-Match)
  *   GET  /backend-api/wham/usage        the /status limits panel
  *   POST /oauth/token                   refresh grant (JSON or form body), see tokens.ts; authorization_code grant, issuer.ts
@@ -53,6 +54,7 @@ export async function startFakeBackend(opts: FakeBackendOptions = {}): Promise<F
   const promptCache = new PromptCache();
   const queue: FakeStep[] = [];
   const requests: RecordedRequest[] = [];
+  const usageLimitedModels = new Set<string>();
   const lifetime = new AbortController();
   // Every in-flight request listens on it; benchmarks run far more than the default 10 at once.
   setMaxListeners(0, lifetime.signal);
@@ -105,7 +107,7 @@ export async function startFakeBackend(opts: FakeBackendOptions = {}): Promise<F
         body: usageLimitBody(planType ?? auth.plan, resetsIn, nowSec()),
       }),
     };
-    await playStep(queue.shift(), turn);
+    await playStep(usageLimitedModels.has(verdict.model.slug) ? { kind: 'usage_limit' } : queue.shift(), turn);
   });
 
   const getModels = backendRoute((ctx) => {
@@ -209,10 +211,12 @@ export async function startFakeBackend(opts: FakeBackendOptions = {}): Promise<F
     requests,
     rateLimits,
     responsesRequests: () => requests.filter((r) => r.method === 'POST' && r.path === RESPONSES_PATH),
+    usageLimitedModels,
     enqueue: (...steps) => void queue.push(...steps),
     reset: () => {
       queue.length = 0;
       requests.length = 0;
+      usageLimitedModels.clear();
       promptCache.clear();
       tokens.reset();
       issuer.reset();

@@ -97,8 +97,10 @@ export interface FakeBackend {
   requests: RecordedRequest[];
   rateLimits: RateLimitState;
   responsesRequests(): RecordedRequest[];
+  /** Upstream model slugs whose every request gets the usage-limit 429 (the plan's limit reached for that model only). */
+  usageLimitedModels: Set<string>;
   enqueue(...steps: FakeStep[]): void;
-  /** Clears the step queue, recorded requests, prompt-cache memory and the token authority's scripted state. */
+  /** Clears the step queue, recorded requests, usage-limited models, prompt-cache memory and the token authority's scripted state. */
   reset(): void;
   /** TCP connections accepted so far (keep-alive reuse does not add one). */
   readonly connectionCount: number;
