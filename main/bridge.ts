@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createAuthManager, type AuthManager } from './auth/auth-manager.js';
 import type { BridgeConfig } from './config/bridge-config.js';
 import { catalogPath, parseCatalog } from './models/catalog.js';
+import { claudeListings, claudeModelMap } from './models/claude-models.js';
 import { createModelRegistry, NO_OVERRIDES, type ModelRegistry } from './models/registry.js';
 import { createBridgeServer, type BridgeServer } from './server/bridge-server.js';
 import { LOOPBACK_HOSTS, type GuardPolicy } from './server/guard.js';
@@ -120,12 +121,16 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       models,
       upstream,
       reasoningSummaries: () => currentSettings().reasoningSummaries === true,
+      claudeModels: () => claudeModelMap(currentSettings().claudeModels),
       ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
       ...(config.debug && options.onDebug
         ? { debug: (label: string, body: unknown) => options.onDebug?.(`[debug] ${label}: ${JSON.stringify(redactForLog(body))}`) }
         : {}),
     },
-    listAliases: () => models.list(),
+    listAliases: async () => {
+      const aliases = await models.list();
+      return [...aliases, ...claudeListings(claudeModelMap(currentSettings().claudeModels), aliases)];
+    },
     guard,
     log,
     version: BRIDGE_VERSION,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClaudeModelMap } from '../models/claude-models.js';
 import type { ModelTarget } from '../translate/model-target.js';
 import type { ResponsesEvent } from '../upstream/sse-events.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
@@ -14,6 +15,8 @@ export interface RouteServices {
   upstream: Pick<UpstreamClient, 'openResponsesStream'>;
   /** Read per request so a settings change applies without a restart. */
   reasoningSummaries(): boolean;
+  /** Which alias each Claude model family routes to on /v1/messages; read per request like the above. */
+  claudeModels(): ClaudeModelMap;
   /** Interval of SSE keep-alive comments during silences (default 15 s). */
   keepAliveMs?: number;
   /** Set with CODEX_BRIDGE_DEBUG=1: receives request bodies (already redacted) as they pass through. */
