@@ -286,9 +286,9 @@ describe('POST /v1/messages: images, output format, effort, thinking', () => {
 
   it('maps thinking.budget_tokens onto the reasoning effort', async () => {
     const target = await h.bridge.models.resolve('bridge-pro-high');
-    for (const [budget, effort] of [[4_000, 'low'], [10_000, 'medium'], [31_999, 'high']] as const) {
+    for (const [budget, effort] of [[4_000, 'low'], [10_000, 'medium'], [19_000, 'high']] as const) {
       await client.messages.create({
-        model: 'bridge-pro-high', max_tokens: 32_000, thinking: { type: 'enabled', budget_tokens: budget }, messages: [{ role: 'user', content: 'think' }],
+        model: 'bridge-pro-high', max_tokens: 20_000, thinking: { type: 'enabled', budget_tokens: budget }, messages: [{ role: 'user', content: 'think' }],
       });
       expect((lastUpstream().reasoning as { effort: string }).effort).toBe(clampEffort(effort, target.efforts));
     }
