@@ -334,3 +334,65 @@ describe('POST /v1/messages/count_tokens', () => {
     expect(h.fake.responsesRequests()).toHaveLength(0);
   });
 });
+
+describe('POST /v1/messages: model names', () => {
+  it('routes Claude family names to their aliases, a setting changes the mapping, /v1/models lists them', async () => {
+    const cases = [
+      ['claude-opus-4-1-20250805', 'bridge-pro-high'],
+      ['claude-sonnet-4-5-20250929', 'bridge-codex'],
+      ['claude-3-5-haiku-latest', 'bridge-mini'],
+    ] as const;
+    for (const [name, alias] of cases) {
+      const message = await client.messages.create({ model: name, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+      expect(message.model).toBe(name);
+      expect(lastUpstream().model).toBe((await h.bridge.models.resolve(alias)).slug);
+      expect(h.bridge.log.recent().at(-1)).toMatchObject({ path: '/v1/messages', status: 200, model: alias });
+    }
+    h.bridge.settings.update({ claudeModels: { haiku: 'bridge-pro-medium' } });
+    try {
+      await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+      expect(lastUpstream().model).toBe((await h.bridge.models.resolve('bridge-pro-medium')).slug);
+      const models = (await (await request(`${h.bridge.baseUrl}/v1/models`)).body.json()) as { data: Array<{ id: string; description?: string }> };
+      expect(models.data.find((m) => m.id === 'claude-haiku')?.description).toContain('bridge-pro-medium');
+      expect(models.data.find((m) => m.id === 'claude-opus')?.description).toContain('bridge-pro-high');
+    } finally {
+      h.bridge.settings.update({ claudeModels: undefined });
+    }
+  });
+
+  it('any other name is a 404 not_found_error listing what is accepted', async () => {
+    const error = await client.messages.create({ model: 'gpt-4o', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.NotFoundError);
+    const body = (error as InstanceType<typeof Anthropic.NotFoundError>).error as { type: string; error: { type: string; message: string } };
+    expect(body.type).toBe('error');
+    expect(body.error.type).toBe('not_found_error');
+    expect(body.error.message).toContain('bridge-codex');
+    expect(body.error.message).toContain('claude-sonnet-… → bridge-codex');
+    expect(h.fake.responsesRequests()).toHaveLength(0);
+  });
+});
+
+describe('POST /v1/messages: prompt cache', () => {
+  it("keeps one prompt_cache_key per Claude Code session (metadata.user_id) and hits the cache ≥ 90 % from turn 2", async () => {
+    const userId = JSON.stringify({ device_id: 'd1', account_uuid: '', session_id: '5f0c6a1e-1111-4222-8333-944455556666' });
+    const system = `You are a coding agent.\n${'Follow the repository conventions carefully. '.repeat(600)}`;
+    const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'turn one' }];
+    const usages: Anthropic.Usage[] = [];
+    for (let turn = 1; turn <= 3; turn++) {
+      const stream = client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 100, system, metadata: { user_id: userId }, messages });
+      const message = await stream.finalMessage();
+      usages.push(message.usage);
+      messages.push({ role: 'assistant', content: message.content.map((block) => (block.type === 'text' ? { type: 'text' as const, text: block.text } : block)) as Anthropic.ContentBlockParam[] });
+      messages.push({ role: 'user', content: `turn ${turn + 1}` });
+    }
+    const keys = upstreamBodies().map((body) => body.prompt_cache_key);
+    expect(new Set(keys).size).toBe(1);
+    for (const usage of usages.slice(1)) {
+      const cached = usage.cache_read_input_tokens ?? 0;
+      expect(cached / (cached + usage.input_tokens)).toBeGreaterThanOrEqual(0.9);
+    }
+    const other = JSON.stringify({ device_id: 'd1', account_uuid: '', session_id: 'another-session' });
+    await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 100, system, metadata: { user_id: other }, messages: [{ role: 'user', content: 'turn one' }] });
+    expect(lastUpstream().prompt_cache_key).not.toBe(keys[0]);
+  });
+});
