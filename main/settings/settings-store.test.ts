@@ -36,6 +36,7 @@ describe('settings store', () => {
       allowedOrigins: ['https://cursor.example'],
       tunnel: { provider: 'ngrok' as const, enabled: true, authtoken: 'ngrok-secret', domain: 'me.ngrok.app' },
       idleTimeoutMs: 600_000,
+      claudeModels: { opus: 'bridge-pro-xhigh', haiku: 'bridge-fast' },
     };
     expect(store.update(settings)).toEqual(settings);
     expect(createSettingsStore(home).read()).toEqual(settings);
@@ -80,6 +81,8 @@ describe('settings store', () => {
       [{ modelOverrides: { 'bridge-fast': { slug: 5 } } }, 'modelOverrides.bridge-fast.slug', '"modelOverrides.bridge-fast.slug" must be a non-empty string (got 5)'],
       [{ modelOverrides: { 'bridge-fast': { efort: 'high' } } }, 'modelOverrides.bridge-fast.efort', 'is not an override field (slug, effort, serviceTier)'],
       [{ modelOverrides: { 'bridge-fast': { serviceTier: 'flex' } } }, 'modelOverrides.bridge-fast.serviceTier', 'must be one of "priority", "default"'],
+      [{ claudeModels: { opus: 'gpt-4o' } }, 'claudeModels.opus', '"claudeModels.opus" must be one of "bridge-pro-medium", '],
+      [{ claudeModels: { gemini: 'bridge-fast' } }, 'claudeModels.gemini', 'must be one of "opus", "sonnet", "haiku" (got "gemini")'],
     ];
     for (const [content, field, message] of cases) {
       fs.writeFileSync(store.path, JSON.stringify(content));
