@@ -45,14 +45,14 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 
 describe('POST /v1/messages: text', () => {
   it('answers without streaming: the assembled text, the model echoed, end_turn and Anthropic usage', async () => {
+    // Sampling fields older clients still send (this SDK version no longer types them).
+    const sampling = { temperature: 0.3, top_p: 0.9, top_k: 5 };
     const message = await client.messages.create({
+      ...sampling,
       model: 'bridge-fast',
       max_tokens: 1024,
       system: 'Be terse.',
       messages: [{ role: 'user', content: 'hi there' }],
-      temperature: 0.3,
-      top_p: 0.9,
-      top_k: 5,
       stop_sequences: ['END'],
       metadata: { user_id: 'someone' },
     });
