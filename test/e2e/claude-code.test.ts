@@ -10,7 +10,8 @@ const CLAUDE = fileURLToPath(new URL('../../node_modules/.bin/claude', import.me
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ bridge: { requireToken: true } });
+  // Reasoning summaries on: Claude Code asks for thinking, so it also receives the summaries as thinking blocks.
+  h = await startHarness({ bridge: { requireToken: true }, settings: { reasoningSummaries: true } });
 });
 afterAll(async () => {
   await h.close();
@@ -21,7 +22,7 @@ interface StreamLine {
   subtype?: string;
   is_error?: boolean;
   result?: string;
-  message?: { content?: Array<{ type: string; name?: string }> };
+  message?: { content?: Array<{ type: string; name?: string; thinking?: string }> };
 }
 
 function runClaude(prompt: string, home: string, cwd: string): Promise<{ code: number; lines: StreamLine[]; stderr: string }> {
@@ -51,7 +52,7 @@ describe('the real Claude Code CLI through the bridge', () => {
     const file = path.join(cwd, 'hello.txt');
     // Turn 1: the model answers with a call of Claude Code's own Write tool; turn 2 (after the tool_result): text.
     h.fake.enqueue(
-      { kind: 'tool_calls', text: 'Writing the file.', calls: [{ name: 'Write', arguments: JSON.stringify({ file_path: file, content: 'hello from the bridge\n' }) }] },
+      { kind: 'tool_calls', text: 'Writing the file.', reasoningSummary: 'The user wants a file; use Write.', calls: [{ name: 'Write', arguments: JSON.stringify({ file_path: file, content: 'hello from the bridge\n' }) }] },
       { kind: 'text', text: 'Wrote hello.txt.' },
     );
 
@@ -63,6 +64,8 @@ describe('the real Claude Code CLI through the bridge', () => {
     expect(result).toMatchObject({ subtype: 'success', is_error: false, result: 'Wrote hello.txt.' });
     const toolUse = run.lines.flatMap((line) => (line.type === 'assistant' ? (line.message?.content ?? []) : [])).find((block) => block.type === 'tool_use');
     expect(toolUse?.name).toBe('Write');
+    const thinking = run.lines.flatMap((line) => (line.type === 'assistant' ? (line.message?.content ?? []) : [])).find((block) => block.type === 'thinking');
+    expect(thinking).toMatchObject({ thinking: 'The user wants a file; use Write.' });
 
     // What Claude Code sent went through /v1/messages, and the second turn carried the tool result back upstream.
     const upstream = h.fake.responsesRequests().map((r) => r.body as { input: Array<{ type?: string; role?: string; name?: string }>; prompt_cache_key: string; tools?: Array<{ name?: string }> });
