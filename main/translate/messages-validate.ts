@@ -164,12 +164,24 @@ function readToolResultBlock(record: JsonObject, param: string): AnthropicUserBl
   };
 }
 
+/**
+ * Claude Code's ToolSearch answers with `tool_reference` blocks, which make Anthropic load a deferred tool. Every tool
+ * in `tools` already reaches the backend, so the reference only needs to tell the model the tool is there.
+ */
+function readToolReference(record: JsonObject, param: string): AnthropicTextBlock {
+  return { type: 'text', text: `Tool '${requireNonEmptyString(record.tool_name, `${param}.tool_name`)}' is available.` };
+}
+
 function dropBlock(): typeof DROPPED {
   return DROPPED;
 }
 
 const TEXT_BLOCKS: PartReaders<AnthropicTextBlock> = { text: readTextBlock };
-const TOOL_RESULT_BLOCKS: PartReaders<AnthropicTextBlock | AnthropicImageBlock> = { text: readTextBlock, image: readImageBlock };
+const TOOL_RESULT_BLOCKS: PartReaders<AnthropicTextBlock | AnthropicImageBlock> = {
+  text: readTextBlock,
+  image: readImageBlock,
+  tool_reference: readToolReference,
+};
 const USER_BLOCKS: PartReaders<AnthropicUserBlock> = { text: readTextBlock, image: readImageBlock, tool_result: readToolResultBlock };
 const ASSISTANT_BLOCKS: PartReaders<AnthropicAssistantBlock | typeof DROPPED> = {
   text: readTextBlock,

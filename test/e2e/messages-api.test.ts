@@ -191,6 +191,22 @@ describe('POST /v1/messages: tools', () => {
     const errored = (lastUpstream().input as Array<Record<string, unknown>>).find((item) => item.type === 'function_call_output');
     expect(errored?.output).toBe('Error: no such city');
     expect(lastUpstream().tool_choice).toEqual({ type: 'function', name: 'get_weather' });
+
+    // Claude Code's ToolSearch result: tool_reference blocks naming deferred tools (sent in `tools` with defer_loading).
+    const res = await post('/v1/messages', {
+      model: 'bridge-codex',
+      max_tokens: 100,
+      tools: [{ ...WEATHER_TOOL, name: 'ToolSearch' }, { ...WEATHER_TOOL, defer_loading: true }],
+      messages: [
+        { role: 'user', content: 'find a weather tool' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'call_t', name: 'ToolSearch', input: { query: 'weather' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_t', content: [{ type: 'tool_reference', tool_name: 'get_weather' }] }] },
+      ],
+    });
+    expect(res.status, res.text).toBe(200);
+    const found = (lastUpstream().input as Array<Record<string, unknown>>).find((item) => item.type === 'function_call_output');
+    expect(found?.output).toBe("Tool 'get_weather' is available.");
+    expect(JSON.stringify(lastUpstream())).not.toContain('defer_loading');
   });
 
   it('streams tool arguments as input_json_delta pieces as they arrive', async () => {
