@@ -26,8 +26,13 @@ export interface MessagesTranslation {
 
 export function messagesToResponsesRequest(body: unknown, target: ModelTarget, opts: RequestOptions): MessagesTranslation {
   const request = parseMessagesRequest(body);
+  const input = turnsToInput(request.messages, target);
+  // Empty text blocks are left out; a conversation left with nothing to answer would be refused upstream.
+  if (!input.some((item) => item.type !== 'message' || item.role !== 'developer')) {
+    throw invalidRequest("Invalid 'messages': no user or assistant message has any content.", 'messages');
+  }
   const draft: RequestDraft = {
-    input: [new Instruction(request.system.filter((text) => !text.startsWith(BILLING_HEADER))), ...turnsToInput(request.messages, target)],
+    input: [new Instruction(request.system.filter((text) => !text.startsWith(BILLING_HEADER))), ...input],
     tools: request.tools.map((tool) => ({
       type: 'function',
       name: tool.name,

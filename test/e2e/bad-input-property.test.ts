@@ -227,10 +227,12 @@ describe('bad input never hurts the bridge', () => {
     ['responses: input_text without text', '/v1/responses', { ...VALID['/v1/responses'], input: [{ role: 'user', content: [{ type: 'input_text' }] }] }],
     ['responses: input_image without a usable URL', '/v1/responses', { ...VALID['/v1/responses'], input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'nope' }] }] }],
     ['responses: unknown input item type', '/v1/responses', { ...VALID['/v1/responses'], input: [userText, { type: 'mystery_item' }] }],
+    ['messages: only an empty text block', '/v1/messages', { model: 'bridge-codex', messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }],
+    ['messages: only system turns', '/v1/messages', { model: 'bridge-codex', messages: [{ role: 'system', content: 'hi' }, { role: 'assistant', content: [] }] }],
     ['responses: function_call with non-string arguments', '/v1/responses', { ...VALID['/v1/responses'], input: [userText, { type: 'function_call', call_id: 'c', name: 'lookup', arguments: true }, { type: 'function_call_output', call_id: 'c', output: 'x' }] }],
   ])('%s → a 400 from the bridge, nothing forwarded', async (_name, endpoint, body) => {
     const answer = await post(endpoint, JSON.stringify(body));
-    const error = expectOpenAiError(answer);
+    const error = endpoint === '/v1/messages' ? expectAnthropicError(answer) : expectOpenAiError(answer);
     expect(answer.status).toBe(400);
     expect(error.message).not.toMatch(/backend rejected/);
     expect(h.fake.responsesRequests()).toHaveLength(0);
