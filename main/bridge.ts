@@ -5,6 +5,7 @@ import type { BridgeConfig } from './config/bridge-config.js';
 import { catalogPath, parseCatalog } from './models/catalog.js';
 import { createHistoryRecorder } from './history/history-recorder.js';
 import { openHistoryStore } from './history/history-store.js';
+import { claudeListings, claudeModelMap } from './models/claude-models.js';
 import { createModelRegistry, NO_OVERRIDES, type ModelRegistry } from './models/registry.js';
 import { createBridgeServer, type BridgeServer } from './server/bridge-server.js';
 import { LOOPBACK_HOSTS, type GuardPolicy } from './server/guard.js';
@@ -149,12 +150,16 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       upstream,
       reasoningSummaries: () => currentSettings().reasoningSummaries === true,
       usageLimitFallback: () => usageLimitFallback(currentSettings()),
+      claudeModels: () => claudeModelMap(currentSettings().claudeModels),
       ...(options.keepAliveMs ? { keepAliveMs: options.keepAliveMs } : {}),
       ...(config.debug && options.onDebug
         ? { debug: (label: string, body: unknown) => options.onDebug?.(`[debug] ${label}: ${JSON.stringify(redactForLog(body))}`) }
         : {}),
     },
-    listAliases: () => models.list(),
+    listAliases: async () => {
+      const aliases = await models.list();
+      return [...aliases, ...claudeListings(claudeModelMap(currentSettings().claudeModels), aliases)];
+    },
     guard,
     log,
     version: BRIDGE_VERSION,

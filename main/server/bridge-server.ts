@@ -8,6 +8,7 @@ import { asApiError, sendError, sendJson } from './http-io.js';
 import type { RequestLog, RequestLogEntry } from './request-log.js';
 import { TimedResponse } from './server-timing.js';
 import { handleChatCompletions } from './routes/chat-completions.js';
+import { handleCountTokens, handleMessages, sendAnthropicError } from './routes/messages.js';
 import { sendModelList, type AliasListing } from './routes/models.js';
 import { handleResponses } from './routes/responses.js';
 
@@ -41,6 +42,8 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
     },
     '/v1/chat/completions': { POST: handleChatCompletions },
     '/v1/responses': { POST: handleResponses },
+    '/v1/messages': { POST: handleMessages },
+    '/v1/messages/count_tokens': { POST: handleCountTokens },
   };
 
   async function handle(req: IncomingMessage, res: TimedResponse): Promise<void> {
@@ -62,7 +65,7 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
       }
       const byMethod = routes[path];
       const route = byMethod?.[req.method ?? 'GET'];
-      if (!byMethod) throw new ApiError(404, `Unknown path ${path}. The bridge serves /v1/chat/completions, /v1/responses, /v1/models and /healthz.`, { code: 'unknown_url' });
+      if (!byMethod) throw new ApiError(404, `Unknown path ${path}. The bridge serves /v1/chat/completions, /v1/responses, /v1/messages, /v1/models and /healthz.`, { code: 'unknown_url' });
       if (!route) throw new ApiError(405, `${req.method} is not allowed on ${path}.`, { code: 'method_not_allowed' });
       await route({ req, res, services: options.services, signal: controller.signal, log });
     } catch (error) {
@@ -70,7 +73,7 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
       const apiError = asApiError(error);
       log.error ??= controller.signal.aborted ? 'client disconnected' : apiError.message;
       if (!controller.signal.aborted) log.errorCode ??= apiError.code ?? undefined;
-      if (!res.headersSent && !controller.signal.aborted) sendError(res, apiError);
+      if (!res.headersSent && !controller.signal.aborted) (path.startsWith('/v1/messages') ? sendAnthropicError : sendError)(res, apiError);
       else if (!res.writableEnded) res.end();
     } finally {
       if (controller.signal.aborted) log.error ??= 'client disconnected';

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../errors/api-error.js';
+import type { ClaudeModelMap } from '../models/claude-models.js';
 import type { ModelTarget } from '../models/model-target.js';
 import type { ResponsesEvent } from '../upstream/sse-events.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
@@ -18,6 +19,8 @@ export interface RouteServices {
   reasoningSummaries(): boolean;
   /** The alias to serve from when the plan's usage limit is reached (setting `onUsageLimit`); undefined = fail. */
   usageLimitFallback?(): string | undefined;
+  /** Which alias each Claude model family routes to on /v1/messages; read per request like the above. */
+  claudeModels(): ClaudeModelMap;
   /** Interval of SSE keep-alive comments during silences (default 15 s). */
   keepAliveMs?: number;
   /** Set with CODEX_BRIDGE_DEBUG=1: receives request bodies (already redacted) as they pass through. */

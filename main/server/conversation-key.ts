@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** Headers clients already use to name a session (opencode/kilo send x-session-id; others session_id). */
-const SESSION_HEADERS = ['x-session-id', 'x-session-affinity', 'session-id', 'session_id', 'x-conversation-id'] as const;
+/** Headers clients already use to name a session (opencode/kilo send x-session-id; others session_id; Claude Code its own). */
+const SESSION_HEADERS = ['x-session-id', 'x-session-affinity', 'session-id', 'session_id', 'x-conversation-id', 'x-claude-code-session-id'] as const;
 
 /**
  * A stable key per conversation, sent upstream as `prompt_cache_key` and `session-id` so every turn of one
@@ -16,13 +16,33 @@ export function conversationKey(headers: IncomingHttpHeaders, body: Record<strin
     if (typeof value === 'string' && value.trim() !== '') return uuidFrom(`session:${value.trim()}`);
   }
   if (typeof body.prompt_cache_key === 'string' && body.prompt_cache_key !== '') return body.prompt_cache_key;
+  const session = anthropicSession(body.metadata);
+  if (session !== undefined) return uuidFrom(`session:${session}`);
   const items = Array.isArray(body.messages) ? body.messages : Array.isArray(body.input) ? body.input : [body.input];
-  const anchor: unknown[] = [alias, body.instructions ?? null];
+  const anchor: unknown[] = [alias, body.instructions ?? body.system ?? null];
   for (const item of items) {
     anchor.push(item);
     if (isUserItem(item)) break;
   }
   return uuidFrom(JSON.stringify(anchor));
+}
+
+/**
+ * The session in Anthropic `metadata.user_id`: Claude Code sends `{"device_id",…,"session_id"}` as JSON text, older
+ * versions `user_<hash>_account_<uuid>_session_<uuid>`; any other user id names a user, not a conversation.
+ */
+function anthropicSession(metadata: unknown): string | undefined {
+  const userId = typeof metadata === 'object' && metadata !== null ? (metadata as { user_id?: unknown }).user_id : undefined;
+  if (typeof userId !== 'string') return undefined;
+  const legacy = /_session_([\w-]+)$/.exec(userId);
+  if (legacy) return legacy[1];
+  try {
+    const parsed: unknown = JSON.parse(userId);
+    const session = typeof parsed === 'object' && parsed !== null ? (parsed as { session_id?: unknown }).session_id : undefined;
+    return typeof session === 'string' && session !== '' ? session : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isUserItem(item: unknown): boolean {

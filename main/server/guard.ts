@@ -36,8 +36,9 @@ export function checkRequest(req: IncomingMessage, path: string, policy: GuardPo
   const token = policy.requiredToken();
   // Browsers send preflights without credentials: an allowed origin's OPTIONS must pass to reach the real request.
   const exempt = path === '/healthz' || req.method === 'OPTIONS';
-  if (token !== undefined && !exempt && !bearerMatches(req.headers.authorization, token)) {
-    return new ApiError(401, 'Missing or wrong bearer token: send `Authorization: Bearer <bridge token>` (run `codex-cursor-bridge token` to see it).', {
+  // Anthropic clients send the key as `x-api-key` (ANTHROPIC_API_KEY) or as a bearer token (ANTHROPIC_AUTH_TOKEN).
+  if (token !== undefined && !exempt && !bearerMatches(req.headers.authorization, token) && !keyMatches(req.headers['x-api-key'], token)) {
+    return new ApiError(401, 'Missing or wrong bearer token: send `Authorization: Bearer <bridge token>` or `x-api-key: <bridge token>` (run `codex-cursor-bridge token` to see it).', {
       type: 'authentication_error',
       code: 'invalid_api_key',
     });
@@ -74,9 +75,13 @@ function hostName(header: string | undefined): string | undefined {
 
 function bearerMatches(authorization: string | undefined, token: string): boolean {
   const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
-  if (!match?.[1]) return false;
+  return match?.[1] !== undefined && keyMatches(match[1], token);
+}
+
+function keyMatches(key: string | string[] | undefined, token: string): boolean {
+  if (typeof key !== 'string' || key.trim() === '') return false;
   // Hashing first gives equal-length inputs, so the comparison time reveals nothing about the token.
-  const given = createHash('sha256').update(match[1].trim()).digest();
+  const given = createHash('sha256').update(key.trim()).digest();
   const expected = createHash('sha256').update(token).digest();
   return timingSafeEqual(given, expected);
 }

@@ -1,3 +1,4 @@
+import type { ApiError } from '../errors/api-error.js';
 import type { ResponsesEvent } from '../upstream/sse-events.js';
 import type { RequestContext } from './context.js';
 import { asApiError } from './http-io.js';
@@ -12,6 +13,10 @@ export interface RelayPlan<T> {
   done?: string;
   /** SSE `event:` name of an item, for Responses-style streams. */
   eventName?(item: T): string | undefined;
+  /** The event that reports a failure after output started; default the OpenAI `{"error":…}` data event. */
+  errorEvent?(error: ApiError): T;
+  /** A complete SSE frame sent during silences instead of the keep-alive comment (Anthropic's `ping`). */
+  keepAliveFrame?: string;
 }
 
 /**
@@ -20,7 +25,7 @@ export interface RelayPlan<T> {
  */
 export async function relayStream<T>(ctx: RequestContext, open: () => Promise<AsyncIterable<ResponsesEvent>>, plan: RelayPlan<T>): Promise<void> {
   // Created before the upstream call so keep-alive comments also cover a slow queue before the first event.
-  const sse = new SseResponse(ctx.res, ctx.services.keepAliveMs);
+  const sse = new SseResponse(ctx.res, ctx.services.keepAliveMs, plan.keepAliveFrame);
   try {
     const events = await open();
     for await (const event of events) {
@@ -43,7 +48,10 @@ export async function relayStream<T>(ctx: RequestContext, open: () => Promise<As
     }
     ctx.log.error = apiError.message;
     ctx.log.errorCode = apiError.code ?? undefined;
-    sse.fail(apiError);
+    if (!plan.errorEvent) return sse.fail(apiError);
+    const item = plan.errorEvent(apiError);
+    sse.send(item, plan.eventName?.(item));
+    sse.end();
   } finally {
     ctx.log.chunks = sse.chunks;
   }

@@ -18,8 +18,10 @@ export class SseResponse {
   constructor(
     private readonly res: ServerResponse,
     keepAliveMs = KEEP_ALIVE_INTERVAL_MS,
+    /** What a silence is filled with: a comment by default, Anthropic's `ping` event for Messages streams. */
+    private readonly keepAliveFrame = ': keep-alive\n\n',
   ) {
-    this.heartbeat = setInterval(() => this.comment('keep-alive'), keepAliveMs);
+    this.heartbeat = setInterval(() => this.keepAlive(), keepAliveMs);
     this.heartbeat.unref();
     res.once('close', () => this.dispose());
   }
@@ -62,10 +64,10 @@ export class SseResponse {
     if (!this.res.writableEnded) this.res.end();
   }
 
-  private comment(text: string): void {
+  private keepAlive(): void {
     if (this.closed) return;
     this.start();
-    this.res.write(`: ${text}\n\n`);
+    this.res.write(this.keepAliveFrame);
   }
 
   private start(): void {

@@ -1,4 +1,5 @@
 import { ALIAS_NAMES, type AliasOverride } from '../models/aliases.js';
+import { CLAUDE_FAMILIES, type ClaudeModelMap } from '../models/claude-models.js';
 import { isRecord, type JsonObject } from '../json.js';
 
 export interface TunnelSettings {
@@ -25,6 +26,8 @@ export interface KnownSettings {
   historyRetentionDays?: number;
   /** When the plan's usage limit is reached: fail with 429 + Retry-After (default) or serve from another alias. */
   onUsageLimit?: 'fail' | { fallback: string };
+  /** Which bridge alias each Claude model family routes to on /v1/messages (see models/claude-models.ts). */
+  claudeModels?: Partial<ClaudeModelMap>;
 }
 
 /**
@@ -105,6 +108,10 @@ export function validateSettings(value: unknown, where: string): BridgeSettings 
   check.boolean('reasoningSummaries', value.reasoningSummaries);
   check.boolean('requireToken', value.requireToken);
   check.boolean('startAtLogin', value.startAtLogin);
+  for (const [family, alias] of Object.entries(check.object('claudeModels', value.claudeModels) ?? {})) {
+    check.oneOf(`claudeModels.${family}`, family, CLAUDE_FAMILIES);
+    check.oneOf(`claudeModels.${family}`, alias, ALIAS_NAMES);
+  }
   const origins = value.allowedOrigins;
   if (origins !== undefined && (!Array.isArray(origins) || origins.some((o) => typeof o !== 'string' || o.trim() === ''))) {
     check.fail('allowedOrigins', `must be a list of origin strings${got(origins)}`);

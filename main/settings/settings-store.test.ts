@@ -38,6 +38,7 @@ describe('settings store', () => {
       idleTimeoutMs: 600_000,
       historyRetentionDays: 30,
       onUsageLimit: { fallback: 'bridge-mini' },
+      claudeModels: { opus: 'bridge-pro-xhigh', haiku: 'bridge-fast' },
     };
     expect(store.update(settings)).toEqual(settings);
     expect(createSettingsStore(home).read()).toEqual(settings);
@@ -85,6 +86,8 @@ describe('settings store', () => {
       [{ historyRetentionDays: 0 }, 'historyRetentionDays', '"historyRetentionDays" must be a whole number of days, 1 or more (got 0)'],
       [{ onUsageLimit: 'retry' }, 'onUsageLimit', '"onUsageLimit" must be "fail" or {"fallback": "<bridge alias>"} (got "retry")'],
       [{ onUsageLimit: { fallback: 'gpt-4o' } }, 'onUsageLimit.fallback', '"onUsageLimit.fallback" is not a bridge alias'],
+      [{ claudeModels: { opus: 'gpt-4o' } }, 'claudeModels.opus', '"claudeModels.opus" must be one of "bridge-pro-medium", '],
+      [{ claudeModels: { gemini: 'bridge-fast' } }, 'claudeModels.gemini', 'must be one of "opus", "sonnet", "haiku" (got "gemini")'],
     ];
     for (const [content, field, message] of cases) {
       fs.writeFileSync(store.path, JSON.stringify(content));

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startHarness, type Harness } from '../support/bridge-harness.js';
 
-type Endpoint = '/v1/chat/completions' | '/v1/responses';
+type Endpoint = '/v1/chat/completions' | '/v1/responses' | '/v1/messages';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = ReadonlyArray<string | number>;
 
@@ -44,6 +44,27 @@ const VALID: Record<Endpoint, { [key: string]: Json }> = {
     reasoning: { effort: 'low' },
     stream: false,
     max_output_tokens: 100,
+  },
+  '/v1/messages': {
+    model: 'claude-sonnet-4-5',
+    max_tokens: 100,
+    system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+    messages: [
+      { role: 'user', content: [{ type: 'text', text: 'weather?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: IMAGE.slice(IMAGE.indexOf(',') + 1) } }] },
+      { role: 'assistant', content: [{ type: 'thinking', thinking: 'hm', signature: 's' }, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'sunny' }], is_error: false }, { type: 'text', text: 'thanks' }] },
+      { role: 'system', content: [{ type: 'text', text: 'Environment: test' }] },
+    ],
+    tools: [{ name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
+    tool_choice: { type: 'auto', disable_parallel_tool_use: false },
+    thinking: { type: 'enabled', budget_tokens: 2000 },
+    output_config: { effort: 'low', format: { type: 'json_schema', schema: { type: 'object', properties: {} } } },
+    metadata: { user_id: '{"session_id":"s1"}' },
+    temperature: 0.5,
+    top_p: 0.9,
+    top_k: 3,
+    stop_sequences: ['END'],
+    stream: false,
   },
 };
 
@@ -124,6 +145,16 @@ async function post(endpoint: Endpoint, body: string | Uint8Array): Promise<Answ
 }
 
 /** `{"error":{"message":string,"type":string,"param":string|null,"code":string|null}}` and nothing else. */
+/** `{"type":"error","error":{"type":string,"message":string}}` and nothing else. */
+function expectAnthropicError(answer: Answer): { message: string } {
+  expect(answer.contentType).toMatch(/^application\/json/);
+  const body = JSON.parse(answer.text) as { type: string; error: Record<string, unknown> };
+  expect(Object.keys(body).sort()).toEqual(['error', 'type']);
+  expect(Object.keys(body.error).sort()).toEqual(['message', 'type']);
+  expect(typeof body.error.message === 'string' && body.error.message.length > 0).toBe(true);
+  return body.error as { message: string };
+}
+
 function expectOpenAiError(answer: Answer): { message: string; type: string; param: string | null; code: string | null } {
   expect(answer.contentType).toMatch(/^application\/json/);
   const body = JSON.parse(answer.text) as { error: Record<string, unknown> };
@@ -156,7 +187,7 @@ describe('bad input never hurts the bridge', () => {
   });
 
   it.each(Object.keys(VALID) as Endpoint[])(
-    '%s: random and malformed requests get 4xx OpenAI errors, only what the backend accepts is forwarded, no crash',
+    '%s: random and malformed requests get 4xx errors in the shape of their API, only what the backend accepts is forwarded, no crash',
     async (endpoint) => {
       await fc.assert(
         fc.asyncProperty(anyBody(endpoint), async ({ body, stream }) => {
@@ -169,10 +200,10 @@ describe('bad input never hurts the bridge', () => {
             expect(forwarded).toBe(1);
             expect(answer.contentType).toMatch(stream ? /^text\/event-stream/ : /^application\/json/);
             // A streamed answer must not end in an error event either: the backend accepted it.
-            expect(answer.text).not.toMatch(/^data: \{"error"/m);
+            expect(answer.text).not.toMatch(/^data: \{"error"|^event: error/m);
             return;
           }
-          const error = expectOpenAiError(answer);
+          const error = endpoint === '/v1/messages' ? expectAnthropicError(answer) : expectOpenAiError(answer);
           // The bridge itself refused it: an invalid body never reaches the backend (which would answer "rejected").
           expect(forwarded, `forwarded, then: ${answer.status} ${error.message}`).toBe(0);
         }),
@@ -196,10 +227,12 @@ describe('bad input never hurts the bridge', () => {
     ['responses: input_text without text', '/v1/responses', { ...VALID['/v1/responses'], input: [{ role: 'user', content: [{ type: 'input_text' }] }] }],
     ['responses: input_image without a usable URL', '/v1/responses', { ...VALID['/v1/responses'], input: [{ role: 'user', content: [{ type: 'input_image', image_url: 'nope' }] }] }],
     ['responses: unknown input item type', '/v1/responses', { ...VALID['/v1/responses'], input: [userText, { type: 'mystery_item' }] }],
+    ['messages: only an empty text block', '/v1/messages', { model: 'bridge-codex', messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }],
+    ['messages: only system turns', '/v1/messages', { model: 'bridge-codex', messages: [{ role: 'system', content: 'hi' }, { role: 'assistant', content: [] }] }],
     ['responses: function_call with non-string arguments', '/v1/responses', { ...VALID['/v1/responses'], input: [userText, { type: 'function_call', call_id: 'c', name: 'lookup', arguments: true }, { type: 'function_call_output', call_id: 'c', output: 'x' }] }],
   ])('%s → a 400 from the bridge, nothing forwarded', async (_name, endpoint, body) => {
     const answer = await post(endpoint, JSON.stringify(body));
-    const error = expectOpenAiError(answer);
+    const error = endpoint === '/v1/messages' ? expectAnthropicError(answer) : expectOpenAiError(answer);
     expect(answer.status).toBe(400);
     expect(error.message).not.toMatch(/backend rejected/);
     expect(h.fake.responsesRequests()).toHaveLength(0);

@@ -37,6 +37,7 @@ async function post(path: string, body: unknown): Promise<{ response: Response; 
 const FRONT_ENDS = [
   { path: '/v1/chat/completions', body: { model: 'bridge-fast', messages: [{ role: 'user', content: 'time me' }] } },
   { path: '/v1/responses', body: { model: 'bridge-fast', input: 'time me' } },
+  { path: '/v1/messages', body: { model: 'bridge-fast', max_tokens: 64, messages: [{ role: 'user', content: 'time me' }] } },
 ];
 
 describe('Server-Timing', () => {

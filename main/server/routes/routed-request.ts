@@ -13,10 +13,13 @@ export interface RoutedRequest {
   promptCacheKey: string;
 }
 
-/** What both model endpoints start with: a JSON object body, a known alias, the conversation's cache key. */
-export async function readRoutedRequest(ctx: RequestContext): Promise<RoutedRequest> {
+/**
+ * What every model endpoint starts with: a JSON object body, a known alias, the conversation's cache key.
+ * `aliasFor` maps a front-end's own model names onto aliases first (the Messages API's Claude names).
+ */
+export async function readRoutedRequest(ctx: RequestContext, aliasFor: (model: string) => string = (model) => model): Promise<RoutedRequest> {
   const body = requireObject(await readJsonBody(ctx.req));
-  const alias = requireModel(body);
+  const alias = aliasFor(requireModel(body));
   ctx.log.model = alias;
   const target = await ctx.services.models.resolve(alias);
   ctx.log.upstreamModel = target.slug;
