@@ -6,6 +6,7 @@ import { catalogPath, parseCatalog } from './models/catalog.js';
 import { createModelRegistry, NO_OVERRIDES, type ModelRegistry } from './models/registry.js';
 import { createBridgeServer, type BridgeServer } from './server/bridge-server.js';
 import { LOOPBACK_HOSTS, type GuardPolicy } from './server/guard.js';
+import type { ServerLimits } from './server/limits.js';
 import { redactForLog } from './server/redact.js';
 import { RequestLog } from './server/request-log.js';
 import { loadOrCreateBridgeToken, rotateBridgeToken } from './settings/bridge-token.js';
@@ -29,6 +30,8 @@ export interface BridgeOptions {
   keepAliveMs?: number;
   /** Where CODEX_BRIDGE_DEBUG=1 output goes (redacted request bodies). */
   onDebug?(line: string): void;
+  /** Overrides of the server's limits (timeouts, connection cap, body bounds); defaults in server/limits.ts. */
+  serverLimits?: Partial<ServerLimits>;
 }
 
 /** The running core: what the CLI and the Electron shell both hold. */
@@ -130,6 +133,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     log,
     version: BRIDGE_VERSION,
     onInternalError: options.onInternalError,
+    limits: options.serverLimits,
   });
 
   let address: AddressInfo;

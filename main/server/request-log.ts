@@ -1,4 +1,5 @@
 import type { LogRow } from '../../shared/bridge-api.js';
+import { clipText, escapeControls, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS } from '../errors/client-text.js';
 import { redactSecrets } from '../errors/redact-secrets.js';
 
 export type RequestLogEntry = LogRow;
@@ -13,8 +14,7 @@ export class RequestLog {
   constructor(private readonly capacity = 500) {}
 
   add(raw: RequestLogEntry): void {
-    // Fields that echo client input can carry a token pasted into the wrong place.
-    const entry = { ...raw, ...(raw.model ? { model: redactSecrets(raw.model) } : {}), ...(raw.error ? { error: redactSecrets(raw.error) } : {}) };
+    const entry = cleanEntry(raw);
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     for (const listener of this.listeners) listener(entry);
@@ -28,6 +28,19 @@ export class RequestLog {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/**
+ * Every text field of an entry can echo client input (model, path, error, and whatever later fields carry): each is
+ * redacted (a token pasted into the wrong place), bounded and has its control characters escaped, since the entry is
+ * kept in memory, printed to a terminal and shown in the window.
+ */
+function cleanEntry(raw: RequestLogEntry): RequestLogEntry {
+  const entry: Record<string, unknown> = { ...raw };
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value === 'string') entry[key] = escapeControls(clipText(redactSecrets(value), key === 'error' ? MAX_MESSAGE_CHARS : MAX_FIELD_CHARS));
+  }
+  return entry as unknown as RequestLogEntry;
 }
 
 /** `POST /v1/chat/completions 200 1834ms bridge-pro-high→gpt-6.2-astra msgs=4 tools=2 chunks=57` */

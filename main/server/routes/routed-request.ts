@@ -2,7 +2,6 @@ import { invalidRequest } from '../../errors/api-error.js';
 import type { ModelTarget } from '../../translate/model-target.js';
 import type { RequestContext } from '../context.js';
 import { conversationKey } from '../conversation-key.js';
-import { readJsonBody } from '../http-io.js';
 
 export interface RoutedRequest {
   body: Record<string, unknown>;
@@ -15,7 +14,7 @@ export interface RoutedRequest {
 
 /** What both model endpoints start with: a JSON object body, a known alias, the conversation's cache key. */
 export async function readRoutedRequest(ctx: RequestContext): Promise<RoutedRequest> {
-  const body = requireObject(await readJsonBody(ctx.req));
+  const body = requireObject(await ctx.readJson());
   const alias = requireModel(body);
   ctx.log.model = alias;
   const target = await ctx.services.models.resolve(alias);
