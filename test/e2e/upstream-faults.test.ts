@@ -162,9 +162,9 @@ describe('faults upstream', () => {
       ];
       h.fake.enqueue(...Array.from({ length: 6 }, () => mixed).flat());
       const error = await failureOf(ask());
+      expect(h.fake.responsesRequests()).toHaveLength(6);
       expect(error.status).toBe(502);
       expect(error.message).toMatch(/gave up after 6 attempts/);
-      expect(h.fake.responsesRequests()).toHaveLength(6);
     });
 
     it('a backend that cuts every stream before output: 6 upstream requests, then a clear 502 through the SDK', async () => {
