@@ -17,19 +17,24 @@ export async function readJsonBody(req: IncomingMessage, limits: Pick<ServerLimi
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   let leased = Number.isFinite(declared) && declared > 0 ? declared : 0;
   if (leased > 0 && !lease(leased)) throw busy();
+  // A declared length (which Node's parser enforces) is read straight into one buffer: no list of chunks plus a
+  // concatenated copy of them. A chunked body is collected and joined once.
+  const declaredBody = leased > 0 ? Buffer.allocUnsafe(leased) : undefined;
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw tooLarge(limit);
-    if (size > leased) {
-      if (!lease(size - leased)) throw busy();
-      leased = size;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    if (size + chunk.length > limit) throw tooLarge(limit);
+    if (size + chunk.length > leased) {
+      if (!lease(size + chunk.length - leased)) throw busy();
+      leased = size + chunk.length;
     }
-    chunks.push(chunk as Buffer);
+    if (declaredBody) chunk.copy(declaredBody, size);
+    else chunks.push(chunk);
+    size += chunk.length;
   }
   if (size === 0) throw invalidRequest('The request body is empty: send a JSON object.');
-  const bytes = Buffer.concat(chunks, size);
+  const bytes = declaredBody ? declaredBody.subarray(0, size) : Buffer.concat(chunks, size);
+  chunks.length = 0;
   if (nestingExceeds(bytes, limits.maxJsonDepth)) {
     throw invalidRequest(`The request body nests arrays and objects more than ${limits.maxJsonDepth} levels deep.`, null, 'json_too_deep');
   }

@@ -23,9 +23,9 @@ export const DEFAULT_LIMITS: ServerLimits = {
   headersTimeoutMs: 15_000,
   requestTimeoutMs: 60_000,
   keepAliveTimeoutMs: 65_000,
-  maxConnections: 256,
+  maxConnections: 512,
   maxBodyBytes: 8 * 1024 * 1024,
-  bodyBudgetBytes: 48 * 1024 * 1024,
+  bodyBudgetBytes: 24 * 1024 * 1024,
   maxJsonDepth: 100,
 };
 
