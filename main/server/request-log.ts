@@ -38,7 +38,7 @@ export class RequestLog {
 function cleanEntry(raw: RequestLogEntry): RequestLogEntry {
   const entry: Record<string, unknown> = { ...raw };
   for (const [key, value] of Object.entries(raw)) {
-    if (typeof value === 'string') entry[key] = escapeControls(clipText(redactSecrets(value), key === 'error' ? MAX_MESSAGE_CHARS : MAX_FIELD_CHARS));
+    if (typeof value === 'string') entry[key] = clipText(escapeControls(redactSecrets(value)), key === 'error' ? MAX_MESSAGE_CHARS : MAX_FIELD_CHARS);
   }
   return entry as unknown as RequestLogEntry;
 }

@@ -205,7 +205,7 @@ describe('bad input never hurts the bridge', () => {
       // Every line the terminal or the window shows is bounded and free of raw control characters.
       for (const line of logLines) {
         expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
-        expect(line.length).toBeLessThan(1_600);
+        expect(line.length).toBeLessThan(2_000);
       }
       const health = await request(`${h.bridge.baseUrl}/healthz`);
       expect(health.statusCode).toBe(200);
