@@ -188,14 +188,18 @@ describe('3. deeply nested JSON is a 400 before anything walks it', () => {
     expect(internal).toEqual([]);
   });
 
-  it('nesting within the bound (brackets inside strings do not count) is served', async () => {
+  it('nesting within the bound is served; brackets and escaped quotes inside strings do not count', async () => {
     const bridgeHarness = await harness();
-    const schema = await post(
-      bridgeHarness,
-      '/v1/responses',
-      `{"model":"bridge-fast","input":"[[[[{{{{ hi","tools":[{"type":"function","name":"f","parameters":{"type":"object","properties":{"x":{"type":"array","items":{"type":"array","items":{"type":"string"}}}}}}]}`,
-    );
-    expect(schema.status).toBe(200);
+    let schema: Record<string, unknown> = { type: 'string' };
+    for (let i = 0; i < 40; i++) schema = { type: 'array', items: schema };
+    const body = JSON.stringify({
+      model: 'bridge-fast',
+      instructions: `a "${'['.repeat(200)} quote, then a trailing backslash \\`,
+      input: `${'{'.repeat(200)} hi`,
+      tools: [{ type: 'function', name: 'f', strict: false, parameters: { type: 'object', properties: { x: schema } } }],
+    });
+    const answer = await post(bridgeHarness, '/v1/responses', body);
+    expect(answer.status).toBe(200);
   });
 });
 
