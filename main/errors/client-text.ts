@@ -14,7 +14,9 @@ export function clipText(text: string, max: number): string {
   if (text.length <= max) return text;
   const tail = Math.floor(max / 5);
   const head = max - tail;
-  return `${text.slice(0, head)}…(${text.length - head - tail} chars omitted)…${text.slice(text.length - tail)}`;
+  // join() builds a fresh string: a template of two slices would keep the whole original alive (V8 slices and
+  // concatenations point into it), so a clipped 7 MiB model name kept in the log would still cost 7 MiB.
+  return [text.slice(0, head), `…(${text.length - head - tail} chars omitted)…`, text.slice(text.length - tail)].join('');
 }
 
 // C0 controls, DEL, C1 controls (CSI 0x9b starts escape sequences too), and the Unicode line/paragraph separators.
