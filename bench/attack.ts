@@ -123,7 +123,8 @@ async function attackRun(bridge: Child<ServerReady>, fake: Child<FakeReady>): Pr
   await attacker.close();
 
   await sleep(SETTLE_MS);
-  const after = (await bridge.stats()).rssBytes;
+  const settled = await bridge.stats();
+  const after = settled.rssBytes;
   await prober.close();
 
   const sorted = [...health].sort((a, b) => a - b);
@@ -134,7 +135,7 @@ async function attackRun(bridge: Child<ServerReady>, fake: Child<FakeReady>): Pr
     ok,
     lines: [
       `/healthz during the attack: ${health.length} probes, p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms, max ${maxHealth.toFixed(1)} ms, failures ${healthFailures} (target: every probe within 100 ms)`,
-      `bridge RSS: idle ${(idle / MB).toFixed(0)} MB → peak ${(peak / MB).toFixed(0)} MB (target < 300) → ${(after / MB).toFixed(0)} MB ${SETTLE_MS / 1000} s after (target: within 50 MB of idle)`,
+      `bridge RSS: idle ${(idle / MB).toFixed(0)} MB → peak ${(peak / MB).toFixed(0)} MB (target < 300) → ${(after / MB).toFixed(0)} MB ${SETTLE_MS / 1000} s after (target: within 50 MB of idle; V8 heap in use then ${(settled.heapUsedBytes / MB).toFixed(0)} MB)`,
       `attack answers: ${answered} (big bodies and long names); slow sockets closed by the bridge: ${closedHeads} heads, ${closedBodies} bodies`,
     ],
   };

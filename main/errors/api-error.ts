@@ -3,7 +3,7 @@
  * It carries what the OpenAI API puts in its error body, so the server can answer
  * `{"error":{"message","type","param","code"}}` with the right status without knowing who threw it.
  */
-import { clipText, MAX_MESSAGE_CHARS } from './client-text.js';
+import { boundedEcho, MAX_MESSAGE_CHARS } from './client-text.js';
 import { redactSecrets } from './redact-secrets.js';
 
 export type ApiErrorType =
@@ -38,7 +38,7 @@ export class ApiError extends Error {
 
   constructor(status: number, message: string, init: ApiErrorInit = {}) {
     // Messages echo client input (a model name, a role): redacted, then bounded, here, for every error the bridge raises.
-    super(clipText(redactSecrets(message), MAX_MESSAGE_CHARS));
+    super(boundedEcho(message, MAX_MESSAGE_CHARS, redactSecrets));
     this.name = 'ApiError';
     this.status = status;
     this.type = init.type ?? defaultType(status);

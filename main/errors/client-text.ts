@@ -26,3 +26,12 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 export function escapeControls(text: string): string {
   return text.replace(CONTROL, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
+
+/**
+ * `text` passed through `transform` (redaction, escaping) and bounded to `max`. It is cut coarsely first, so the
+ * transform never runs over megabytes, and finely after: the fine cut keeps a quarter of the coarse head and tail,
+ * so no fragment of a secret split by the coarse cut survives.
+ */
+export function boundedEcho(text: string, max: number, transform: (text: string) => string): string {
+  return clipText(transform(clipText(text, max * 4)), max);
+}

@@ -1,5 +1,5 @@
 import type { LogRow } from '../../shared/bridge-api.js';
-import { clipText, escapeControls, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS } from '../errors/client-text.js';
+import { boundedEcho, escapeControls, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS } from '../errors/client-text.js';
 import { redactSecrets } from '../errors/redact-secrets.js';
 
 export type RequestLogEntry = LogRow;
@@ -38,7 +38,7 @@ export class RequestLog {
 function cleanEntry(raw: RequestLogEntry): RequestLogEntry {
   const entry: Record<string, unknown> = { ...raw };
   for (const [key, value] of Object.entries(raw)) {
-    if (typeof value === 'string') entry[key] = clipText(escapeControls(redactSecrets(value)), key === 'error' ? MAX_MESSAGE_CHARS : MAX_FIELD_CHARS);
+    if (typeof value === 'string') entry[key] = boundedEcho(value, key === 'error' ? MAX_MESSAGE_CHARS : MAX_FIELD_CHARS, (text) => escapeControls(redactSecrets(text)));
   }
   return entry as unknown as RequestLogEntry;
 }
