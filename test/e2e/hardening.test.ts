@@ -107,6 +107,16 @@ describe('1. slow and unwanted connections are closed', () => {
     }
   });
 
+  it('the timeouts bound receiving a request, not the answer: a stream longer than both finishes', async () => {
+    const bridgeHarness = await harness({ bridge: FAST_TIMEOUTS });
+    const words = Array.from({ length: 15 }, (_, i) => `w${i} `);
+    bridgeHarness.fake.enqueue({ kind: 'text', deltas: words, intervalMs: 100 });
+    const stream = await bridgeHarness.client.chat.completions.create({ model: 'bridge-fast', stream: true, messages: [{ role: 'user', content: 'long' }] });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe(words.join(''));
+  });
+
   it('a 401 closes the connection instead of waiting for the rest of the unwanted body', async () => {
     const { bridge } = await harness({ bridge: { requireToken: true } });
     const attacker = await connect(bridge.address.port);
