@@ -29,7 +29,14 @@ export function conversationKey(headers: IncomingHttpHeaders, body: Record<strin
     anchor.push(item);
     if (isUserItem(item)) break;
   }
-  return uuidFrom(JSON.stringify(anchor));
+  return uuidFrom(JSON.stringify(anchor, boundLongText));
+}
+
+/** Long texts count by their start and their length: as stable, without hashing megabytes on every request. */
+const ANCHOR_TEXT_CHARS = 64 * 1024;
+
+function boundLongText(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.length > ANCHOR_TEXT_CHARS ? `${value.slice(0, ANCHOR_TEXT_CHARS)}…${value.length}` : value;
 }
 
 function isUserItem(item: unknown): boolean {

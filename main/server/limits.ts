@@ -25,7 +25,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   keepAliveTimeoutMs: 65_000,
   maxConnections: 512,
   maxBodyBytes: 8 * 1024 * 1024,
-  bodyBudgetBytes: 24 * 1024 * 1024,
+  bodyBudgetBytes: 16 * 1024 * 1024,
   maxJsonDepth: 100,
 };
 
