@@ -33,8 +33,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** The upstream attempts one client request may make: network, 5xx, 429 and stream retries all draw from it. */
 export class AttemptBudget {
   used = 0;
+  private reauthenticated = false;
 
-  constructor(private readonly max: number) {}
+  constructor(private max: number) {}
 
   get left(): boolean {
     return this.used < this.max;
@@ -44,8 +45,17 @@ export class AttemptBudget {
     this.used++;
   }
 
+  /** Grants the re-send after a 401 and a re-login its own attempt, once per client request; false after that. */
+  reauthenticate(): boolean {
+    if (this.reauthenticated) return false;
+    this.reauthenticated = true;
+    this.max++;
+    return true;
+  }
+
   /** The last failure, saying that the bridge gave up retrying it. */
   exhausted(error: ApiError): ApiError {
+    if (this.used <= 1) return error;
     return new ApiError(error.status, `${error.message} (gave up after ${this.used} attempts)`, {
       type: error.type,
       param: error.param,

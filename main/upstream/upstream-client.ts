@@ -78,7 +78,6 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     budget: AttemptBudget,
   ): Promise<Dispatcher.ResponseData> {
     let creds = await credentials.getCredentials();
-    let recoveredFromUnauthorized = false;
     for (;;) {
       budget.take();
       let response: Dispatcher.ResponseData;
@@ -105,9 +104,8 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       if (response.statusCode >= 200 && response.statusCode < 300) return response;
 
       const text = await response.body.text().catch(() => '');
-      if (response.statusCode === 401 && !recoveredFromUnauthorized && budget.left) {
+      if (response.statusCode === 401 && budget.reauthenticate()) {
         // Like the CLI: adopt tokens rotated on disk, else refresh once, then re-send.
-        recoveredFromUnauthorized = true;
         creds = await credentials.recoverFromUnauthorized(creds.accessToken);
         continue;
       }
