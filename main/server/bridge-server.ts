@@ -97,7 +97,7 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
       log.error ??= clientGone() ? 'client disconnected' : apiError.message;
       if (!res.headersSent && !clientGone()) {
         // Reading the rest of a refused body (or holding the socket for it) only serves an attacker.
-        if (CLOSE_AFTER.has(apiError.status) || !req.complete) res.shouldKeepAlive = false;
+        if (CLOSE_AFTER.has(apiError.status) || bodyUnread(req)) res.shouldKeepAlive = false;
         sendError(res, apiError);
       } else if (!res.writableEnded) res.end();
     } finally {
@@ -165,6 +165,11 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
       clearTimeout(cut);
     },
   };
+}
+
+/** Whether the request has a body that was not (completely) read. */
+function bodyUnread(req: IncomingMessage): boolean {
+  return !req.complete && (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0);
 }
 
 /** Accepts both `/v1/x` and `/x`: clients differ on whether the base URL they were given ends in /v1. */

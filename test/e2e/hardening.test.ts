@@ -126,6 +126,15 @@ describe('1. slow and unwanted connections are closed', () => {
     expect(attacker.received()).toMatch(/connection: close/i);
   });
 
+  it('an error answered to a request without a body keeps the connection for the next request', async () => {
+    const { bridge } = await harness();
+    const client = await connect(bridge.address.port);
+    client.socket.write('GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await waitFor(() => (client.received().includes('"status":"ok"') ? true : undefined));
+    expect(client.received()).toMatch(/^HTTP\/1\.1 404/);
+    client.socket.destroy();
+  });
+
   it('caps concurrent connections: one over the cap is closed at once, the first ones still work', async () => {
     const { bridge } = await harness({ bridge: { serverLimits: { maxConnections: 4 } } });
     const held = await Promise.all(Array.from({ length: 4 }, () => connect(bridge.address.port)));
