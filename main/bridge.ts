@@ -9,6 +9,7 @@ import { claudeListings, claudeModelMap } from './models/claude-models.js';
 import { createModelRegistry, NO_OVERRIDES, type ModelRegistry } from './models/registry.js';
 import { createBridgeServer, type BridgeServer } from './server/bridge-server.js';
 import { LOOPBACK_HOSTS, type GuardPolicy } from './server/guard.js';
+import type { ServerLimits } from './server/limits.js';
 import { redactForLog } from './server/redact.js';
 import { RequestLog } from './server/request-log.js';
 import { loadOrCreateBridgeToken, rotateBridgeToken } from './settings/bridge-token.js';
@@ -41,6 +42,8 @@ export interface BridgeOptions {
   planType?(): string | undefined;
   /** Told once when the usage history cannot be recorded (requests keep working). */
   onHistoryProblem?(message: string): void;
+  /** Overrides of the server's limits (timeouts, connection cap, body bounds); defaults in server/limits.ts. */
+  serverLimits?: Partial<ServerLimits>;
 }
 
 /**
@@ -164,6 +167,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     log,
     version: BRIDGE_VERSION,
     onInternalError: options.onInternalError,
+    limits: options.serverLimits,
   });
 
   let address: AddressInfo;

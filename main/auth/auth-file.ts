@@ -5,6 +5,7 @@
 import { open, stat } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { ApiError } from '../errors/api-error.js';
+import { rememberSecret } from '../errors/redact-secrets.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
 import { isRecord, nonEmptyString } from './json-guards.js';
 
@@ -104,6 +105,8 @@ function classifyAuthText(text: string): Classified {
   if (!isRecord(value)) return { kind: 'unreadable', reason: 'it is not a JSON object' };
   const tokens = value.tokens;
   if (isRecord(tokens) && nonEmptyString(tokens.access_token) && nonEmptyString(tokens.refresh_token)) {
+    // Known by value from now on, so no error or log line can show them whatever their shape.
+    for (const secret of [tokens.id_token, tokens.access_token, tokens.refresh_token]) if (nonEmptyString(secret)) rememberSecret(secret);
     // ChatGPT tokens win over OPENAI_API_KEY: old files without auth_mode but with a key would otherwise look API-key-only.
     return {
       kind: 'chatgpt',

@@ -11,6 +11,7 @@ import { AuthFileReader, loginProblem, writeAuthFileAtomic, type AuthFile } from
 import { authLockPath, withFileLock } from './auth-lock.js';
 import { isRecord } from './json-guards.js';
 import { decodeJwtClaims } from './jwt.js';
+import { recoverOrphanedWrite, type OrphanRecovery } from './orphaned-write.js';
 import { planLabel } from './plan-label.js';
 import { isPermanentRefreshFailure, requestTokenRefresh, type RefreshedTokens, type RefreshReason } from './refresh-client.js';
 
@@ -78,7 +79,17 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
   let permanentFailure: { stamp: string; error: ApiError } | undefined;
   let transientFailure: { error: ApiError; retryAfter: number } | undefined;
 
+  /** What the last look for a refresh interrupted by a crash found (see orphaned-write.ts). */
+  let recovery: OrphanRecovery = { discarded: [] };
+  let startupRecovery: Promise<void> | undefined;
+  async function recoverInterruptedRefresh(): Promise<void> {
+    const found = await recoverOrphanedWrite(authPath).catch((): OrphanRecovery => ({ discarded: [] }));
+    if (found.adopted) reader.invalidate();
+    if (found.adopted || found.discarded.length > 0) recovery = found;
+  }
+
   async function loadLogin(maxAgeMs = 0): Promise<{ stamp: string; file: AuthFile }> {
+    await (startupRecovery ??= recoverInterruptedRefresh());
     const snapshot = await reader.read(maxAgeMs);
     if (snapshot.kind !== 'chatgpt') throw loginProblem(snapshot, authPath);
     return snapshot;
@@ -109,14 +120,17 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
   }
 
   async function refreshFromDisk(reason: RefreshReason, isStale: (file: AuthFile) => boolean): Promise<AuthFile> {
-    // Re-read right before spending the refresh token: if another process already rotated it, adopt its tokens.
+    // Re-read right before spending the refresh token: if another process already rotated it, or a crash of this
+    // bridge left the rotated tokens in a temp file, adopt those tokens.
+    await recoverInterruptedRefresh();
     const { stamp, file } = await loadLogin();
     if (!isStale(file)) return file;
     if (permanentFailure?.stamp === stamp) throw permanentFailure.error;
     let refreshed: RefreshedTokens;
     try {
       refreshed = await requestTokenRefresh(options, file.tokens.refreshToken, reason);
-    } catch (error) {
+    } catch (caught) {
+      const error = explainSpentToken(caught, recovery);
       if (isPermanentRefreshFailure(error)) permanentFailure = { stamp, error };
       else if (error instanceof ApiError) transientFailure = { error, retryAfter: clock() + TRANSIENT_RETRY_DELAY_MS };
       throw error;
@@ -162,12 +176,16 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
 
     async describe() {
       try {
+        await (startupRecovery ??= recoverInterruptedRefresh());
         const snapshot = await reader.read();
         if (snapshot.kind !== 'chatgpt') {
           return { state: snapshot.kind, authPath, message: loginProblem(snapshot, authPath)?.message };
         }
         const { file } = snapshot;
         const status: AuthStatus = { state: 'ok', authPath, ...accountFacts(file) };
+        if (recovery.adopted) {
+          status.message = `The login was recovered from a refresh interrupted by a crash (the new tokens were in ${recovery.adopted}).`;
+        }
         if (permanentFailure?.stamp === snapshot.stamp) {
           status.state = 'refresh-failed';
           status.message = permanentFailure.error.message;
@@ -183,6 +201,21 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
       }
     },
   };
+}
+
+/**
+ * "Already used" after an interrupted refresh of this bridge whose temp file could not be adopted (incomplete, or
+ * older than auth.json): say so, rather than blame another program.
+ */
+function explainSpentToken(error: unknown, recovery: OrphanRecovery): unknown {
+  if (!(error instanceof ApiError) || error.code !== 'refresh_token_reused' || recovery.discarded.length === 0) return error;
+  return new ApiError(
+    401,
+    `Your ChatGPT login could not be refreshed: its refresh token was already spent by a refresh of this bridge that was ` +
+      `interrupted (a crash or kill) before the new tokens were completely saved (left over: ${recovery.discarded.join(', ')}, now removed). ` +
+      'Run `codex login` again to sign in.',
+    { type: error.type, code: error.code },
+  );
 }
 
 function credentialsOf(file: AuthFile): Credentials {

@@ -3,6 +3,7 @@
  * It carries what the OpenAI API puts in its error body, so the server can answer
  * `{"error":{"message","type","param","code"}}` with the right status without knowing who threw it.
  */
+import { boundedEcho, MAX_MESSAGE_CHARS } from './client-text.js';
 import { redactSecrets } from './redact-secrets.js';
 
 export type ApiErrorType =
@@ -36,7 +37,8 @@ export class ApiError extends Error {
   readonly headers: Record<string, string>;
 
   constructor(status: number, message: string, init: ApiErrorInit = {}) {
-    super(message);
+    // Messages echo client input (a model name, a role): redacted, then bounded, here, for every error the bridge raises.
+    super(boundedEcho(message, MAX_MESSAGE_CHARS, redactSecrets));
     this.name = 'ApiError';
     this.status = status;
     this.type = init.type ?? defaultType(status);

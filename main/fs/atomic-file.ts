@@ -56,7 +56,8 @@ export function writeFileAtomic(file: string, data: string, options: AtomicWrite
   }
 }
 
-function realTarget(file: string): string {
+/** The file a path names, through symlinks; the path itself when it does not exist yet. */
+export function realTarget(file: string): string {
   try {
     return fs.realpathSync(file);
   } catch {

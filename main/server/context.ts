@@ -32,7 +32,9 @@ export interface RequestContext {
   /** Carries the request's timing marks (`res.timing`), sent as `Server-Timing`. */
   res: TimedResponse;
   services: RouteServices;
-  /** Aborted when the client goes away, so the upstream request stops at once. */
+  /** The request's JSON body, read within the server's limits (size, shared budget, nesting depth). */
+  readJson(): Promise<unknown>;
+  /** Aborted when the client goes away (or the bridge shuts down: then the reason is an ApiError), so the upstream request stops at once. */
   signal: AbortSignal;
   /** Filled in by the route as it learns things; the server adds status and latency. */
   log: Partial<RequestLogEntry>;

@@ -4,6 +4,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** Headers clients already use to name a session (opencode/kilo send x-session-id; others session_id; Claude Code its own). */
 const SESSION_HEADERS = ['x-session-id', 'x-session-affinity', 'session-id', 'session_id', 'x-conversation-id', 'x-claude-code-session-id'] as const;
 
+/** Visible ASCII, at most 256 characters: what a header value and the backend's cache key take as it is. */
+const HEADER_SAFE_KEY = /^[\x21-\x7e]{1,256}$/;
+
 /**
  * A stable key per conversation, sent upstream as `prompt_cache_key` and `session-id` so every turn of one
  * conversation lands on the backend's prompt cache. Clients rarely name their conversations, so without a session
@@ -15,7 +18,11 @@ export function conversationKey(headers: IncomingHttpHeaders, body: Record<strin
     const value = headers[name];
     if (typeof value === 'string' && value.trim() !== '') return uuidFrom(`session:${value.trim()}`);
   }
-  if (typeof body.prompt_cache_key === 'string' && body.prompt_cache_key !== '') return body.prompt_cache_key;
+  if (typeof body.prompt_cache_key === 'string' && body.prompt_cache_key !== '') {
+    // The key also travels as the session-id header: one a header cannot carry (CR/LF, NUL, non-ASCII) or an
+    // oversized one is hashed, which keeps it stable per conversation.
+    return HEADER_SAFE_KEY.test(body.prompt_cache_key) ? body.prompt_cache_key : uuidFrom(`key:${body.prompt_cache_key}`);
+  }
   const session = anthropicSession(body.metadata);
   if (session !== undefined) return uuidFrom(`session:${session}`);
   const items = Array.isArray(body.messages) ? body.messages : Array.isArray(body.input) ? body.input : [body.input];
@@ -24,7 +31,14 @@ export function conversationKey(headers: IncomingHttpHeaders, body: Record<strin
     anchor.push(item);
     if (isUserItem(item)) break;
   }
-  return uuidFrom(JSON.stringify(anchor));
+  return uuidFrom(JSON.stringify(anchor, boundLongText));
+}
+
+/** Long texts count by their start and their length: as stable, without hashing megabytes on every request. */
+const ANCHOR_TEXT_CHARS = 64 * 1024;
+
+function boundLongText(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.length > ANCHOR_TEXT_CHARS ? `${value.slice(0, ANCHOR_TEXT_CHARS)}…${value.length}` : value;
 }
 
 /**

@@ -24,4 +24,10 @@ describe('redactForLog', () => {
     const out = redactForLog({ max_tokens: 32000, max_completion_tokens: 100, id_token: 'x', refresh_token: 'y', 'x-api-key': 'z' }) as Record<string, unknown>;
     expect(out).toMatchObject({ max_tokens: 32000, max_completion_tokens: 100, id_token: '[redacted]', refresh_token: '[redacted]', 'x-api-key': '[redacted]' });
   });
+
+  it('escapes control characters a terminal would act on, C1 and U+2028 included (JSON.stringify leaves those raw)', () => {
+    const out = JSON.stringify(redactForLog({ content: 'a\u001b[2Jb\u009b1mc\u2028d' }));
+    expect(out).not.toMatch(/[\u001b\u009b\u2028]/);
+    expect(out).toContain('\\\\u009b');
+  });
 });

@@ -1,4 +1,4 @@
-import type { ApiError } from '../errors/api-error.js';
+import { ApiError } from '../errors/api-error.js';
 import type { ResponsesEvent } from '../upstream/sse-events.js';
 import type { RequestContext } from './context.js';
 import { asApiError } from './http-io.js';
@@ -37,11 +37,13 @@ export async function relayStream<T>(ctx: RequestContext, open: () => Promise<As
     if (plan.done) sse.send(plan.done);
     sse.end();
   } catch (error) {
-    if (ctx.signal.aborted) {
+    // A shutdown aborts with the ApiError to report; any other abort means the client is gone.
+    const stopped = ctx.signal.reason instanceof ApiError ? ctx.signal.reason : undefined;
+    if (ctx.signal.aborted && !stopped) {
       sse.end();
       return;
     }
-    const apiError = asApiError(error);
+    const apiError = stopped ?? asApiError(error);
     if (!sse.hasStarted) {
       sse.dispose();
       throw apiError;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { rememberSecret } from '../errors/redact-secrets.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
 
 /**
@@ -17,13 +18,17 @@ export function bridgeTokenPath(home: string): string {
 }
 
 export function generateBridgeToken(): string {
-  return PREFIX + randomBytes(32).toString('base64url');
+  const token = PREFIX + randomBytes(32).toString('base64url');
+  rememberSecret(token);
+  return token;
 }
 
 function readToken(file: string): string | undefined {
   try {
     const token = fs.readFileSync(file, 'utf8').trim();
-    return TOKEN_PATTERN.test(token) ? token : undefined;
+    if (!TOKEN_PATTERN.test(token)) return undefined;
+    rememberSecret(token);
+    return token;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

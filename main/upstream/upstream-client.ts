@@ -2,7 +2,7 @@ import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici'
 import { ApiError } from '../errors/api-error.js';
 import { failureToApiError, retryAfterFromMessage } from '../errors/upstream-failure.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
-import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffPolicy } from './backoff.js';
+import { AttemptBudget, backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffPolicy } from './backoff.js';
 import { authHeaders, identityHeaders, turnHeaders, type Credentials } from './codex-headers.js';
 import { upstreamHttpError } from './http-errors.js';
 import { parseSseEvents, type ResponsesEvent } from './sse-events.js';
@@ -65,17 +65,21 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     }
   };
 
+  /**
+   * One HTTP exchange with retries on network errors, 5xx and short 429s, each try taken from `budget`. A request the
+   * HTTP client refuses to send (an invalid header value) is the caller's fault: a 400, never retried.
+   */
   async function send(
     method: 'GET' | 'POST',
     path: string,
     extraHeaders: Record<string, string>,
     body: string | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<{ response: Dispatcher.ResponseData; attempts: number }> {
+    budget: AttemptBudget,
+  ): Promise<Dispatcher.ResponseData> {
     let creds = await credentials.getCredentials();
-    let recoveredFromUnauthorized = false;
-    let failures = 0;
-    for (let attempts = 1; ; attempts++) {
+    for (;;) {
+      budget.take();
       let response: Dispatcher.ResponseData;
       try {
         response = await request(`${config.upstreamBase}${path}`, {
@@ -87,60 +91,56 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         });
       } catch (error) {
         if (signal?.aborted) throw error;
+        if (error instanceof undiciErrors.InvalidArgumentError) throw unsendable(error);
         // A backend that accepted the connection but stayed silent for the whole idle timeout is not retried:
         // each retry would cost another full timeout.
         if (error instanceof undiciErrors.HeadersTimeoutError) throw idleTimeout(idleTimeoutMs);
-        failures++;
-        if (failures >= policy.maxAttempts) throw networkError(error);
-        await sleep(backoffDelay(policy, failures), signal);
+        if (!budget.left) throw budget.exhausted(networkError(error));
+        await sleep(backoffDelay(policy, budget.used), signal);
         continue;
       }
       const headers = flattenHeaders(response.headers);
       reportHeaders(headers);
-      if (response.statusCode >= 200 && response.statusCode < 300) return { response, attempts };
+      if (response.statusCode >= 200 && response.statusCode < 300) return response;
 
       const text = await response.body.text().catch(() => '');
-      if (response.statusCode === 401 && !recoveredFromUnauthorized) {
+      if (response.statusCode === 401 && budget.reauthenticate()) {
         // Like the CLI: adopt tokens rotated on disk, else refresh once, then re-send.
-        recoveredFromUnauthorized = true;
         creds = await credentials.recoverFromUnauthorized(creds.accessToken);
         continue;
       }
       const error = upstreamHttpError(response.statusCode, text, headers);
       const retryAfterMs = plainRetryAfterMs(response.statusCode, error, headers);
-      failures++;
-      if (failures < policy.maxAttempts && retryAfterMs !== undefined && retryAfterMs <= maxRetryAfterMs) {
-        await sleep(retryAfterMs, signal);
-        continue;
-      }
-      if (failures < policy.maxAttempts && response.statusCode >= 500) {
-        await sleep(backoffDelay(policy, failures), signal);
-        continue;
-      }
-      throw error;
+      const delay = retryAfterMs !== undefined && retryAfterMs <= maxRetryAfterMs
+        ? retryAfterMs
+        : response.statusCode >= 500 ? backoffDelay(policy, budget.used) : undefined;
+      if (delay === undefined) throw error;
+      if (!budget.left) throw budget.exhausted(error);
+      await sleep(delay, signal);
     }
   }
 
   return {
     async openResponsesStream(body, req) {
       const payload = JSON.stringify(body);
-      let attempts = 0;
-      for (let streamTry = 1; ; streamTry++) {
-        const sent = await send('POST', '/codex/responses', turnHeaders(req), payload, req.signal);
-        attempts += sent.attempts;
-        const events = checkedEvents(sent.response.body, idleTimeoutMs);
+      // One budget for the whole client request: HTTP retries and stream retries draw from the same attempts.
+      const budget = new AttemptBudget(policy.maxAttempts);
+      for (;;) {
+        const response = await send('POST', '/codex/responses', turnHeaders(req), payload, req.signal, budget);
+        const events = checkedEvents(response.body, idleTimeoutMs);
         const primed = await prime(events, req.signal);
         if (primed.error) {
-          const delay = streamTry < policy.maxAttempts ? streamRetryDelay(primed.error, policy, streamTry, maxRetryAfterMs) : undefined;
+          const delay = streamRetryDelay(primed.error, policy, budget.used, maxRetryAfterMs);
           if (delay === undefined) throw primed.error;
+          if (!budget.left) throw budget.exhausted(primed.error);
           await sleep(delay, req.signal);
           continue;
         }
-        return { headers: flattenHeaders(sent.response.headers), events: replay(primed.events, events), attempts: attempts };
+        return { headers: flattenHeaders(response.headers), events: replay(primed.events, events), attempts: budget.used };
       }
     },
     async getJson(pathAndQuery, signal) {
-      const { response } = await send('GET', pathAndQuery, { accept: 'application/json' }, undefined, signal);
+      const response = await send('GET', pathAndQuery, { accept: 'application/json' }, undefined, signal, new AttemptBudget(policy.maxAttempts));
       return response.body.json();
     },
     close: () => agent.close(),
@@ -188,8 +188,9 @@ function streamRetryDelay(error: ApiError, policy: BackoffPolicy, retryNumber: n
     const seconds = (error.code === 'rate_limit_exceeded' ? retryAfterFromMessage(error.message) : undefined) ?? Number(error.headers['retry-after']);
     return Number.isFinite(seconds) && seconds * 1000 <= maxRetryAfterMs ? seconds * 1000 : undefined;
   }
-  // 502: cut stream or a generic backend failure. 503 (overloaded) and 504 (dead upstream) are not worth repeating.
-  return error.status === 502 ? backoffDelay(policy, retryNumber) : undefined;
+  // 502: cut stream or a generic backend failure. 503 (overloaded) and 504 (dead upstream) are not worth repeating,
+  // nor an oversized event, which a retry would only download again.
+  return error.status === 502 && error.code !== 'upstream_event_too_large' ? backoffDelay(policy, retryNumber) : undefined;
 }
 
 /** Relays events, turning a broken or truncated stream into an ApiError the server can report. */
@@ -210,7 +211,7 @@ async function* checkedEvents(body: Dispatcher.ResponseData['body'], idleTimeout
     }
   } catch (error) {
     if (error instanceof undiciErrors.BodyTimeoutError) throw idleTimeout(idleTimeoutMs);
-    if (isAbort(error)) throw error;
+    if (isAbort(error) || error instanceof ApiError) throw error;
     throw new ApiError(502, 'The ChatGPT backend closed the stream before the answer was complete.', {
       type: 'upstream_error',
       code: 'stream_disconnected',
@@ -245,6 +246,11 @@ function plainRetryAfterMs(status: number, error: ApiError, headers: Record<stri
   if (raw === undefined) return undefined;
   const seconds = Number(raw);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/** The request could not even be sent (undici refused a header value the client supplied): the client's fault. */
+function unsendable(error: Error): ApiError {
+  return new ApiError(400, `The request cannot be forwarded: ${error.message}.`, { type: 'invalid_request_error', code: 'invalid_request' });
 }
 
 function networkError(error: unknown): ApiError {

@@ -1,4 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
 import { startHarness, type Harness } from '../support/bridge-harness.js';
@@ -70,5 +74,49 @@ describe('token refresh through the running bridge', () => {
     // The refused refresh token is not spent again: the next request is refused the same way, without a new refresh.
     expect(await ask(h).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(h.fake.tokens.refreshRequests).toHaveLength(1);
+  });
+});
+
+describe('a crash in the middle of a refresh', () => {
+  /** What the killed bridge had done: spent the refresh token at the token endpoint, written the new login to a temp file. */
+  async function interruptedRefresh(harness: Harness, complete: boolean): Promise<{ temp: string; refreshToken: string }> {
+    const before = JSON.parse(await readFile(harness.authPath, 'utf8')) as { tokens: Record<string, string> };
+    const answer = await request(harness.fake.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: 'app_EMoamEEZ73f0CkXaXp7hrann', grant_type: 'refresh_token', refresh_token: before.tokens.refresh_token }),
+    });
+    const rotated = (await answer.body.json()) as Record<string, string>;
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const temp = path.join(path.dirname(harness.authPath), `.auth-${dead}.${'ab12cd34ef56'}.tmp`);
+    const text = JSON.stringify({ ...before, tokens: { ...before.tokens, ...rotated }, last_refresh: new Date().toISOString() }, null, 2);
+    await utimes(harness.authPath, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    await writeFile(temp, complete ? text : text.slice(0, text.length / 2), { mode: 0o600 });
+    return { temp, refreshToken: rotated.refresh_token! };
+  }
+
+  it('adopts the complete, newer temp file the killed bridge left, before spending the stored (already used) token', async () => {
+    h = await startHarness({ expiresInSec: -10 });
+    const { temp, refreshToken } = await interruptedRefresh(h, true);
+    const completion = await ask(h, 'after the crash');
+    expect(completion.choices[0]!.message.content).toContain('after the crash');
+    const after = JSON.parse(await readFile(h.authPath, 'utf8')) as { tokens: Record<string, string> };
+    expect(after.tokens.refresh_token).toBe(refreshToken);
+    expect(existsSync(temp)).toBe(false);
+    // Only the killed bridge's refresh reached the token endpoint: nothing spent the old token a second time.
+    expect(h.fake.tokens.refreshRequests).toHaveLength(1);
+    expect((await h.bridge.auth.describe()).message).toMatch(/recovered from a refresh interrupted by a crash/);
+  });
+
+  it('an incomplete temp file is removed and the 401 says the interrupted refresh spent the token', async () => {
+    h = await startHarness({ expiresInSec: -10 });
+    const { temp } = await interruptedRefresh(h, false);
+    const error = await ask(h).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((error as Error).message).toMatch(/interrupted \(a crash or kill\) before the new tokens were completely saved/);
+    expect(existsSync(temp)).toBe(false);
   });
 });

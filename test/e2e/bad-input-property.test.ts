@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
+import { formatLogLine } from '../../main/cli/log-line.js';
 import { startHarness, type Harness } from '../support/bridge-harness.js';
 
 type Endpoint = '/v1/chat/completions' | '/v1/responses' | '/v1/messages';
@@ -97,7 +98,24 @@ const badValue: fc.Arbitrary<Json> = fc.oneof(
   fc.constantFrom<Json>(null, true, false, 0, -1, 2, 1.5, 1e308, -0, [], {}, [null], [{}], { type: 'function' }, { type: 'nonsense' }),
   fc.constant<Json>('x'.repeat(200_000)),
   fc.string({ unit: 'binary', maxLength: 40 }),
+  // Terminal escapes, CR/LF, NUL, C1 controls and line separators: nothing of them may reach a log line raw.
+  fc.string({ unit: fc.constantFrom('\u0000', '\u001b', '[2J', '\r', '\n', '\u007f', '\u009b', '\u2028', 'bridge-fast', 'a'), maxLength: 30 }),
+  // Oversized strings, of the kind echoed in errors: bounded wherever they come back.
+  fc.constantFrom<Json>('\u001b[2J'.repeat(60_000), `bridge-${'m'.repeat(1024 * 1024)}`),
+  // Deep nesting, within and beyond the bridge's bound (100 levels).
+  // (A placeholder while the body is built: a value this deep would overflow the test's own recursive cloning.)
+  fc.constantFrom(3, 99, 150, 5_000).map((depth) => `${DEEP}${depth}`),
 );
+
+const DEEP = '@@nested:';
+
+/** The body text with each deep-nesting placeholder replaced by that many levels of alternating arrays and objects. */
+function expandNesting(text: string): string {
+  return text.replace(new RegExp(`"${DEEP}(\\d+)"`, 'g'), (_, depth: string) => {
+    const levels = Array.from({ length: Number(depth) }, (_, i) => i % 2 === 0);
+    return `${levels.map((array) => (array ? '[' : '{"a":')).join('')}"deep"${levels.reverse().map((array) => (array ? ']' : '}')).join('')}`;
+  });
+}
 
 const mutatedRequest = (endpoint: Endpoint): fc.Arbitrary<Json> => {
   const paths = pathsOf(VALID[endpoint]);
@@ -120,7 +138,7 @@ function hasPath(body: Json, path: Path): boolean {
 /** Request bodies for one endpoint: mutated valid requests, random JSON, and bytes that are not JSON at all. */
 const anyBody = (endpoint: Endpoint): fc.Arbitrary<{ body: string | Uint8Array; stream: boolean }> => {
   const template = JSON.stringify(VALID[endpoint]);
-  const json = (arb: fc.Arbitrary<Json>) => arb.map((value) => JSON.stringify(value));
+  const json = (arb: fc.Arbitrary<Json>) => arb.map((value) => expandNesting(JSON.stringify(value)));
   const body = fc.oneof(
     { weight: 6, arbitrary: json(mutatedRequest(endpoint)) },
     { weight: 2, arbitrary: json(fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<Json>) },
@@ -168,8 +186,11 @@ function expectOpenAiError(answer: Answer): { message: string; type: string; par
   return body.error as ReturnType<typeof expectOpenAiError>;
 }
 
+const logLines: string[] = [];
+
 beforeAll(async () => {
   h = await startHarness({ bridge: { onInternalError: (error) => internalErrors.push(error) } });
+  h.bridge.log.subscribe((entry) => logLines.push(formatLogLine(entry)));
 });
 afterAll(async () => {
   await h.close();
@@ -177,6 +198,7 @@ afterAll(async () => {
 beforeEach(() => {
   h.fake.reset();
   internalErrors.length = 0;
+  logLines.length = 0;
 });
 
 describe('bad input never hurts the bridge', () => {
@@ -206,9 +228,16 @@ describe('bad input never hurts the bridge', () => {
           const error = endpoint === '/v1/messages' ? expectAnthropicError(answer) : expectOpenAiError(answer);
           // The bridge itself refused it: an invalid body never reaches the backend (which would answer "rejected").
           expect(forwarded, `forwarded, then: ${answer.status} ${error.message}`).toBe(0);
+          // Whatever the client sent, its echo is bounded.
+          expect(error.message.length).toBeLessThan(1_100);
         }),
         { numRuns: 300 },
       );
+      // Every line the terminal or the window shows is bounded and free of raw control characters.
+      for (const line of logLines) {
+        expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+        expect(line.length).toBeLessThan(2_000);
+      }
       const health = await request(`${h.bridge.baseUrl}/healthz`);
       expect(health.statusCode).toBe(200);
       await health.body.dump();

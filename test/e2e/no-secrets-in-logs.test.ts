@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { request } from 'undici';
-import { formatLogLine } from '../../main/server/request-log.js';
+import { formatLogLine } from '../../main/cli/log-line.js';
 import { startHarness, type Harness } from '../support/bridge-harness.js';
 
 interface AuthFile {

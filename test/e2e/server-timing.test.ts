@@ -4,7 +4,7 @@
  * Anthropic Messages route) gets it from the shared server code and belongs in this file's list.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { formatLogLine } from '../../main/server/request-log.js';
+import { formatLogLine } from '../../main/cli/log-line.js';
 import { startHarness, type Harness } from '../support/bridge-harness.js';
 
 let h: Harness;

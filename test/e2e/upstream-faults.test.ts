@@ -145,13 +145,35 @@ describe('faults upstream', () => {
       expect(error).toBeInstanceOf(OpenAI.InternalServerError);
       expect(error.status).toBe(502);
       expect(error.type).toBe('upstream_error');
-      expect(error.message).toMatch(/ChatGPT backend failed \(HTTP 500\)/);
+      expect(error.message).toMatch(/ChatGPT backend failed \(HTTP 500\).*gave up after 6 attempts/);
       const seen = h.fake.responsesRequests();
-      expect(seen).toHaveLength(DEFAULT_BACKOFF.maxAttempts);
+      expect(seen).toHaveLength(6);
       // ~200 ms, doubling each time (±10 % jitter): the Codex CLI's request backoff.
       const gaps = gapsBetween(seen.map((r) => r.receivedAt));
       gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(0.85 * DEFAULT_BACKOFF.initialDelayMs * 2 ** i));
       expect(gaps.at(-1)!).toBeLessThan(2.5 * DEFAULT_BACKOFF.initialDelayMs * 2 ** (gaps.length - 1));
+    });
+
+    it('one retry budget per client request: 500s and streams cut before output, mixed, make at most 6 upstream requests', async () => {
+      // Each stream try used to re-send up to 5 times on 500s, and the stream was retried up to 5 times: 25 requests.
+      const mixed = [
+        ...Array.from({ length: 4 }, () => ({ kind: 'http_error', status: 500, body: { detail: 'Internal Server Error' } }) as const),
+        { kind: 'cut', afterDeltas: 0 } as const,
+      ];
+      h.fake.enqueue(...Array.from({ length: 6 }, () => mixed).flat());
+      const error = await failureOf(ask());
+      expect(h.fake.responsesRequests()).toHaveLength(6);
+      expect(error.status).toBe(502);
+      expect(error.message).toMatch(/gave up after 6 attempts/);
+    });
+
+    it('a backend that cuts every stream before output: 6 upstream requests, then a clear 502 through the SDK', async () => {
+      h.fake.enqueue(...Array.from({ length: 30 }, () => ({ kind: 'cut', afterDeltas: 0 }) as const));
+      const error = await failureOf(askStream('cut forever'));
+      expect(error.status).toBe(502);
+      expect(error.code).toBe('stream_disconnected');
+      expect(error.message).toMatch(/closed the stream before the answer was complete.*gave up after 6 attempts/);
+      expect(h.fake.responsesRequests()).toHaveLength(6);
     });
 
     it('answers a streaming request the backend refused with a real HTTP status, not an empty 200 stream', async () => {

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openHistoryStore, type HistoryStore } from '../../main/history/history-store.js';
-import { formatLogLine } from '../../main/server/request-log.js';
+import { formatLogLine } from '../../main/cli/log-line.js';
 import { startHarness, type Harness } from '../support/bridge-harness.js';
 
 let h: Harness | undefined;

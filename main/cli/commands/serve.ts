@@ -1,6 +1,6 @@
 import { SHUTDOWN_NOTICE, tunnelLine } from '../../app/index.js';
 import { resolveConfig } from '../../config/bridge-config.js';
-import { formatLogLine } from '../../server/request-log.js';
+import { formatLogLine } from '../log-line.js';
 import { BRIDGE_VERSION } from '../../version.js';
 import { renderCard } from '../card.js';
 import { cliApp } from '../cli-app.js';

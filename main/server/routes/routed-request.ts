@@ -2,7 +2,6 @@ import { invalidRequest } from '../../errors/api-error.js';
 import type { ModelTarget } from '../../models/model-target.js';
 import type { RequestContext } from '../context.js';
 import { conversationKey } from '../conversation-key.js';
-import { readJsonBody } from '../http-io.js';
 
 export interface RoutedRequest {
   body: Record<string, unknown>;
@@ -18,7 +17,7 @@ export interface RoutedRequest {
  * `aliasFor` maps a front-end's own model names onto aliases first (the Messages API's Claude names).
  */
 export async function readRoutedRequest(ctx: RequestContext, aliasFor: (model: string) => string = (model) => model): Promise<RoutedRequest> {
-  const body = requireObject(await readJsonBody(ctx.req));
+  const body = requireObject(await ctx.readJson());
   const alias = aliasFor(requireModel(body));
   ctx.log.model = alias;
   const target = await ctx.services.models.resolve(alias);

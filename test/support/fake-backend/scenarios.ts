@@ -89,6 +89,8 @@ export async function playStep(step: FakeStep | undefined, ctx: TurnContext): Pr
       if (step.afterHeaders) writeStreamHead(ctx);
       await abortableSleep(step.ms, ctx.signal);
       return streamTurn(defaultScript(ctx), ctx);
+    case 'endless_event':
+      return streamEndlessEvent(step.bytes, ctx);
     case 'http_error':
       return sendError(ctx, step.status, step.body, step.headers);
     case 'usage_limit': {
@@ -247,6 +249,26 @@ async function streamToolCall(w: SseWriter, outputIndex: number, call: FakeToolC
     output_index: outputIndex,
     item: { ...item, status: 'completed', [payloadKey]: call.arguments },
   });
+}
+
+/** Writes one event line that never ends, honouring backpressure, until `bytes` are out or the client is gone. */
+async function streamEndlessEvent(bytes: number, ctx: TurnContext): Promise<void> {
+  writeStreamHead(ctx);
+  const piece = Buffer.alloc(64 * 1024, 'x');
+  const write = (data: string | Buffer): Promise<void> =>
+    new Promise((resolve) => {
+      if (ctx.res.write(data)) return resolve();
+      const done = (): void => {
+        ctx.res.off('drain', done);
+        ctx.res.off('close', done);
+        resolve();
+      };
+      ctx.res.on('drain', done);
+      ctx.res.on('close', done);
+    });
+  await write('event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"');
+  for (let sent = 0; sent < bytes && !ctx.signal.aborted && !ctx.res.destroyed; sent += piece.length) await write(piece);
+  if (!ctx.res.destroyed) ctx.res.end();
 }
 
 /** Sends the status line and headers right away (Node would otherwise hold them until the first event). */

@@ -37,6 +37,8 @@ export type FakeStep =
   /** Waits `ms` before the status line (or, with `afterHeaders`, before the first event), then answers as default. */
   | { kind: 'stall'; ms: number; afterHeaders?: boolean }
   | { kind: 'paced'; deltas: number; intervalMs: number }
+  /** A 200 stream whose first event never ends: one `data:` line of `bytes` bytes without a newline, then the end. */
+  | { kind: 'endless_event'; bytes: number }
   | { kind: 'unauthorized' };
 
 export interface RecordedRequest {
