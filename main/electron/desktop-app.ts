@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type { BridgeApi } from '../../shared/bridge-api.js';
-import { createBridgeApp, type BridgeApp, type LoginItem } from '../app/index.js';
+import { createBridgeApp, type BridgeApp, type BridgeAppDeps } from '../app/index.js';
 import { resolveConfig, type BridgeConfig } from '../config/bridge-config.js';
 import type { ProcessProbe } from '../cursor/cursor-process.js';
 import type { TunnelProvider } from '../tunnel/tunnel-provider.js';
@@ -84,7 +84,14 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => {});
   registerAppScheme(electron.protocol);
-  guardEveryWebContents(app, { isAllowedExternal: externalLinkPolicy(options.env), openExternal: (url) => electron.shell.openExternal(url), onError: report });
+  const isAllowedExternal = externalLinkPolicy(options.env);
+  guardEveryWebContents(app, { isAllowedExternal, openExternal: (url) => electron.shell.openExternal(url), onError: report });
+  // The sign-in opens the system browser only on the issuer (the allowlist); anything else is shown, not opened.
+  const openBrowser = async (url: string): Promise<boolean> => {
+    if (!isAllowedExternal(url)) return false;
+    await electron.shell.openExternal(url);
+    return true;
+  };
   await app.whenReady();
   if (options.platform === 'darwin') app.dock?.hide();
 
@@ -100,7 +107,7 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
       command: launchCommand({ env: options.env, execPath: options.execPath, isPackaged: app.isPackaged, appPath }),
     }),
   });
-  const core = await startOrAsk(electron.dialog, options, host.loginItem, report);
+  const core = await startOrAsk(electron.dialog, options, { loginItem: host.loginItem, openBrowser }, report);
   if (!core) {
     app.quit();
     return undefined;
@@ -162,7 +169,7 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
 async function startOrAsk(
   dialog: DialogLike,
   options: DesktopAppOptions,
-  loginItem: LoginItem,
+  desktop: Pick<BridgeAppDeps, 'loginItem' | 'openBrowser'>,
   report: (error: unknown) => void,
 ): Promise<BridgeApp | undefined> {
   const ask = async (detail: string, buttons: string[]): Promise<number> =>
@@ -189,7 +196,7 @@ async function startOrAsk(
     config,
     env: options.env,
     listenRemedies: APP_REMEDIES,
-    loginItem,
+    ...desktop,
     ...(options.tunnelProvider ? { tunnelProvider: options.tunnelProvider } : {}),
     ...(options.cursorProbe ? { cursorProbe: options.cursorProbe } : {}),
     server: { onInternalError: report },
