@@ -23,4 +23,4 @@ export type { BridgeApp, BridgeAppDeps, ChecksOutcome, LoginItem, SettingsOutcom
 export { aliasRows, tunnelLine, windowSnapshot, type AppState } from './app-state.js';
 export { CURSOR_MAX_ATTEMPTS, CURSOR_RETRY_EVERY_MS, NO_PUBLIC_URL, STOPPED_WAITING, type CursorOutcome } from './cursor.js';
 export type { Snapshot, StateStore } from './state-store.js';
-export { bridgeStatus } from './status.js';
+export { bridgeStatus, usageLeftLines } from './status.js';

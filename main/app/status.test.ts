@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bridgeStatus, type StatusInput } from './status.js';
+import { bridgeStatus, usageLeftLines, type StatusInput } from './status.js';
 
 const NOW = new Date(2026, 11, 3, 12, 0).getTime();
 const at = (hours: number, minutes: number, day = 3): string => new Date(2026, 11, day, hours, minutes).toISOString();
@@ -56,5 +56,13 @@ describe('the bridge status, one for every surface', () => {
 
   it('error: a bridge that is not serving outranks everything', () => {
     expect(bridgeStatus({ ...ready, server: { running: false }, login: { state: 'missing' } }, NOW)).toMatchObject({ kind: 'error', level: 'error', title: 'Error' });
+  });
+});
+
+describe('usage left, as the tray lists it', () => {
+  it('one line per window, whole percent left and the local reset time', () => {
+    const limits = { windows: [{ label: '5h', usedPercent: 10.4, resetsAt: at(14, 20) }, { label: 'weekly', usedPercent: 99.6, resetsAt: at(9, 0, 5) }, { label: 'daily', usedPercent: 100 }] };
+    expect(usageLeftLines(limits, NOW)).toEqual(['5h: 90 % left, resets 14:20', 'weekly: 1 % left, resets 09:00 on 5 Dec', 'daily: 0 % left']);
+    expect(usageLeftLines(undefined, NOW)).toEqual([]);
   });
 });

@@ -67,3 +67,11 @@ function resetOfReachedLimit(windows: readonly LimitWindowInput[]): number | und
   const resets = windows.filter((window) => window.usedPercent >= 100 && window.resetsAt).map((window) => Date.parse(window.resetsAt!));
   return resets.length > 0 ? Math.max(...resets) : undefined;
 }
+
+/** `5h: 90 % left, resets 14:20` for each window (left = 100 − the whole percent used, as the meters round). */
+export function usageLeftLines(limits: { readonly windows: readonly (LimitWindowInput & { readonly label: string })[] } | undefined, now: number = Date.now()): string[] {
+  return (limits?.windows ?? []).map((window) => {
+    const reset = window.resetsAt ? `, resets ${resetTime(Date.parse(window.resetsAt), now)}` : '';
+    return `${window.label}: ${100 - Math.min(100, Math.floor(window.usedPercent))} % left${reset}`;
+  });
+}

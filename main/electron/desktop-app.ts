@@ -12,6 +12,7 @@ import type {
   ClipboardLike,
   DialogLike,
   IpcMainLike,
+  NativeThemeLike,
   ProtocolLike,
   ShellLike,
   TrayLike,
@@ -22,7 +23,8 @@ import { externalLinkPolicy } from './external-links.js';
 import { forwardEvents, registerIpcHandlers } from './ipc.js';
 import { createLinuxAutostart, launchCommand } from './linux-autostart.js';
 import { builtRendererDir, isRendererUrl, rendererLocation } from './renderer-location.js';
-import { PRODUCT_NAME, startTrayMenu, trayIconFile, type TrayMenu } from './tray.js';
+import { trayStateIconFile } from './tray-icon.js';
+import { PRODUCT_NAME, startTrayMenu, type Notifier, type TrayMenu } from './tray.js';
 import { guardEveryWebContents } from './web-contents-guards.js';
 import { createWindowApi } from './window-api.js';
 import { createWindowController, type WindowController } from './window.js';
@@ -41,6 +43,9 @@ export interface ElectronParts<Menu> {
   createWindow(options: BrowserWindowConstructorOptions): WindowLike;
   createTray(iconFile: string): TrayLike<Menu>;
   buildMenu(template: TrayMenuItem[]): Menu;
+  nativeTheme: NativeThemeLike;
+  /** OS notifications (Electron's `Notification`). */
+  notifier: Notifier;
 }
 
 export interface DesktopAppOptions {
@@ -130,11 +135,14 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
     isAppUrl: (url) => isRendererUrl(renderer, url),
     onRefused: (channel, why) => log(`${PRODUCT_NAME}: refused ${channel}: ${why}`),
   });
+  const icon = { platform: options.platform, resourcesDir: options.resourcesDir, darkBar: () => electron.nativeTheme.shouldUseDarkColors };
   const trayMenu = startTrayMenu({
-    tray: electron.createTray(trayIconFile(options.platform, options.resourcesDir)),
+    tray: electron.createTray(trayStateIconFile('ready', { ...icon, darkBar: icon.darkBar() })),
+    icon,
     buildMenu: electron.buildMenu,
     service,
-    openWindow: () => window.show(),
+    notifier: electron.notifier,
+    openWindow: (section) => window.show(section),
     quit: () => app.quit(),
     onError: report,
   });
