@@ -140,6 +140,10 @@ export const cursorOutcomeSchema = z.object({
   warnings: z.array(z.string()),
   /** What the user does next (paste the bridge token), after an applied configuration. */
   keyInstruction: z.string().optional(),
+  /** The change in plain words (`Adds 9 models, sets the base URL to …, turns the OpenAI key on.`). */
+  summary: z.string().optional(),
+  /** Why nothing was written; `cancelled` is the user's own choice. */
+  reason: z.enum(['invalid-input', 'no-public-url', 'cursor-running', 'cancelled', 'failed']).optional(),
 });
 export type CursorOutcome = z.infer<typeof cursorOutcomeSchema>;
 

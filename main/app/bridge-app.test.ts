@@ -114,6 +114,7 @@ describe('use cases', () => {
     const preview = await app.previewCursor({ baseUrl: 'http://192.168.1.5:7711' });
     expect(preview.message).toBe(`Dry run, nothing was written. Configuring Cursor would change ${dbPath}:`);
     expect(preview.warnings[0]).toMatch(/local or private address/);
+    expect(preview.summary).toBe('Sets the base URL to http://192.168.1.5:7711/v1, turns the OpenAI key on, adds 11 models.');
     expect(baseUrlIn(dbPath)).toBeUndefined();
     const applied = await app.configureCursor({ baseUrl: 'https://bridge.example' });
     expect(applied).toMatchObject({ ok: true, message: 'Cursor now uses the bridge at https://bridge.example/v1.', warnings: [] });
