@@ -22,7 +22,7 @@ function tokensCell(row: LogRow): string {
 export function RequestLogTable({ localUrl }: { localUrl: string }) {
   const { rows, error } = useRequestLog();
   return (
-    <Section title="Live requests" className="log" actions={<span className="muted small">newest first · last {LOG_ROWS_SHOWN}</span>}>
+    <Section title="Requests" className="log" actions={<span className="muted small">newest first · last {LOG_ROWS_SHOWN}</span>}>
       {error ? <p className="error-text">Could not load earlier requests: {error}</p> : null}
       {rows.length === 0 ? (
         <p className="muted">
@@ -62,9 +62,7 @@ export function RequestLogTable({ localUrl }: { localUrl: string }) {
                   <td className="num">{countsCell(row)}</td>
                   <td className="num">{row.stream ? (row.chunks ?? 0) : NONE}</td>
                   <td className="num">{tokensCell(row)}</td>
-                  <td className="error-cell" title={row.error}>
-                    {row.error ?? ''}
-                  </td>
+                  <td className="error-cell">{row.error ?? ''}</td>
                 </tr>
               ))}
             </tbody>
