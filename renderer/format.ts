@@ -20,6 +20,7 @@ export function localTime(iso: string, now: number = Date.now()): string {
   if (Number.isNaN(date.getTime())) return iso;
   const clock = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
   if (date.toDateString() === new Date(now).toDateString()) return clock;
+  if (date.toDateString() === new Date(now + DAY).toDateString()) return `tomorrow ${clock}`;
   if (Math.abs(date.getTime() - now) < 6 * DAY) return `${date.toLocaleDateString([], { weekday: 'short' })} ${clock}`;
   return `${date.toLocaleDateString([], { day: 'numeric', month: 'short' })}, ${clock}`;
 }
@@ -28,7 +29,10 @@ export function localTime(iso: string, now: number = Date.now()): string {
 export function relative(iso: string, now: number = Date.now()): string {
   const ms = new Date(iso).getTime() - now;
   const size = Math.abs(ms);
-  const amount = size < HOUR ? `${Math.max(1, Math.round(size / MINUTE))} min` : size < DAY ? `${Math.round(size / HOUR)} h` : `${Math.round(size / DAY)} day${Math.round(size / DAY) === 1 ? '' : 's'}`;
+  const minutes = Math.max(1, Math.round(size / MINUTE));
+  const hours = Math.round(size / HOUR);
+  const days = Math.round(size / DAY);
+  const amount = minutes < 60 ? `${minutes} min` : hours < 24 ? `${hours} h` : `${days} day${days === 1 ? '' : 's'}`;
   return ms >= 0 ? `in ${amount}` : `${amount} ago`;
 }
 

@@ -116,7 +116,7 @@ export function CursorGuide({ snapshot }: { snapshot: BridgeSnapshot }) {
             </div>
           ) : null}
           <div className="buttons">
-            <button type="button" className={configured ? '' : 'primary'} onClick={() => cursor.start('configure')} disabled={cursor.busy || configureBlocked !== undefined} aria-describedby={configureBlocked ? 'configure-blocked' : undefined}>
+            <button type="button" className={configured || configureBlocked ? '' : 'primary'} onClick={() => cursor.start('configure')} disabled={cursor.busy || configureBlocked !== undefined} aria-describedby={configureBlocked ? 'configure-blocked' : undefined}>
               {configured ? 'Configure again' : 'Configure Cursor'}
             </button>
             <button type="button" onClick={() => cursor.start('preview')} disabled={cursor.busy || configureBlocked !== undefined}>

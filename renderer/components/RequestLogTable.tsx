@@ -38,9 +38,9 @@ export function RequestLogTable({ localUrl }: { localUrl: string }) {
                 <th>Status</th>
                 <th className="num">Latency</th>
                 <th>Model → upstream</th>
-                <th className="num">Msgs / tools</th>
-                <th className="num">Chunks</th>
-                <th className="num">Cached / prompt</th>
+                <th className="num wide-only">Msgs / tools</th>
+                <th className="num wide-only">Chunks</th>
+                <th className="num wide-only">Cached / prompt</th>
                 <th>Error</th>
               </tr>
             </thead>
@@ -58,10 +58,10 @@ export function RequestLogTable({ localUrl }: { localUrl: string }) {
                     {latency(row.latencyMs)}
                     {row.attempts !== undefined && row.attempts > 1 ? <span className="muted small"> ({row.attempts} tries)</span> : null}
                   </td>
-                  <td className="nowrap">{modelCell(row)}</td>
-                  <td className="num">{countsCell(row)}</td>
-                  <td className="num">{row.stream ? (row.chunks ?? 0) : NONE}</td>
-                  <td className="num">{tokensCell(row)}</td>
+                  <td>{modelCell(row)}</td>
+                  <td className="num wide-only">{countsCell(row)}</td>
+                  <td className="num wide-only">{row.stream ? (row.chunks ?? 0) : NONE}</td>
+                  <td className="num wide-only">{tokensCell(row)}</td>
                   <td className="error-cell">{row.error ?? ''}</td>
                 </tr>
               ))}

@@ -31,7 +31,7 @@ export function StatusHeader({ snapshot }: { snapshot: BridgeSnapshot }) {
   const { status } = snapshot;
   const signingIn = snapshot.signIn !== undefined && snapshot.signIn.state !== 'done' && snapshot.login.state !== 'ok';
   return (
-    <header className={`status-header status-${status.level}`} aria-label="Status">
+    <header className={`status-header level-${status.level}`} aria-label="Status">
       <div className="status-line">
         <span className="status-dot" aria-hidden="true" />
         <div className="status-words">
