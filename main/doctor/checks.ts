@@ -73,8 +73,8 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<CheckResult[]> 
         : expiresAt === undefined
           ? 'no expiry in the token'
           : expiresAt <= now()
-            ? `expired ${new Date(expiresAt).toISOString()}; the bridge refreshes it on first use`
-            : `valid until ${new Date(expiresAt).toISOString()}`,
+            ? `expired ${resetTime(expiresAt, now())}; the bridge refreshes it on first use`
+            : `valid until ${resetTime(expiresAt, now())}`,
       ...(refreshBroken ? { fix: 'Sign in again with `codex-cursor-bridge login`.' } : {}),
     });
   }
