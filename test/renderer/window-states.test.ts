@@ -2,7 +2,7 @@
  * The window in each state a user meets, on the real core in front of the fake backend, in Debian's Chromium:
  * signed out (and signing in from the window's own button, refused, cancelled, approved), ready, usage limit reached,
  * tunnel down. Each state is checked with axe-core in light and dark (no serious or critical finding) and
- * photographed into docs/screenshots/ for the README.
+ * photographed (UPDATE_SCREENSHOTS=1 writes the pictures into docs/screenshots/ for the README; otherwise a temp dir).
  *
  * The tests share one page and run in order: they walk one user from a fresh machine to a working bridge.
  */
@@ -20,7 +20,7 @@ import { buildRenderer, startWindowRpc, type WindowRpc } from '../support/window
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const REPO = path.resolve(import.meta.dirname, '..', '..');
-const SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
+let screenshots: string;
 const AXE_SOURCE = path.join(REPO, 'node_modules', 'axe-core', 'axe.min.js');
 
 let dir: string;
@@ -57,8 +57,9 @@ beforeAll(async () => {
     chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 900, height: 720 } }),
     buildRenderer(rendererDir),
     readFile(AXE_SOURCE, 'utf8'),
-    mkdir(SCREENSHOTS, { recursive: true }),
   ]);
+  screenshots = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(REPO, 'docs', 'screenshots') : path.join(dir, 'screenshots');
+  await mkdir(screenshots, { recursive: true });
   const service = createWindowApi(harness.app, { copyText: (text) => void copied.push(text) });
   rpc = await startWindowRpc({ service, rendererDir });
   page = context.pages()[0] ?? (await context.newPage());
@@ -101,7 +102,7 @@ async function checkAndPhotograph(name: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     expect(await seriousFindings(), `${name}, ${colorScheme}`).toEqual([]);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${colorScheme}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(screenshots, `${name}-${colorScheme}.png`), fullPage: true });
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
