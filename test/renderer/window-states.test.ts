@@ -7,7 +7,7 @@
  * The tests share one page and run in order: they walk one user from a fresh machine to a working bridge.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWindowApi } from '../../main/electron/window-api.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { FakeTunnelProvider } from '../support/fake-tunnel.js';
-import { buildRenderer, startWindowRpc, type WindowRpc } from '../support/window-rpc.js';
+import { buildRenderer, closeWindowTest, openWindowPage, startWindowRpc, type WindowRpc } from '../support/window-rpc.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -62,21 +62,10 @@ beforeAll(async () => {
   await mkdir(screenshots, { recursive: true });
   const service = createWindowApi(harness.app, { copyText: (text) => void copied.push(text) });
   rpc = await startWindowRpc({ service, rendererDir });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`);
-  });
-  await page.goto(rpc.url);
-  await page.getByTestId('status-title').waitFor();
+  page = await openWindowPage(context, rpc.url, pageProblems);
 });
 
-afterAll(async () => {
-  await context?.close();
-  await rpc?.close();
-  await harness?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeWindowTest({ context, rpc, harness, dir }));
 
 const textOf = async (locator: Locator): Promise<string> => (await locator.textContent()) ?? '';
 const statusTitle = () => textOf(page.getByTestId('status-title'));

@@ -7,7 +7,7 @@
  * The tests share one page and run in order: the Cursor tests need the tunnel the tunnel test turns on.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
@@ -19,7 +19,7 @@ import { REQUEST_CHANNELS, type BridgeApi } from '../../shared/bridge-api.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { createCursorFixture, readApplicationUser } from '../support/cursor-fixture.js';
 import { FakeTunnelProvider } from '../support/fake-tunnel.js';
-import { buildRenderer, startWindowRpc, type WindowRpc } from '../support/window-rpc.js';
+import { buildRenderer, closeWindowTest, openWindowPage, startWindowRpc, type WindowRpc } from '../support/window-rpc.js';
 
 /** Debian's Chromium, offline: no sandbox (root in a container), no GPU, and nothing that phones home. */
 const CHROMIUM_ARGS = [
@@ -96,22 +96,10 @@ beforeAll(async () => {
   ]);
   service = createWindowApi(harness.app, host);
   rpc = await startWindowRpc({ service, rendererDir });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-  // CSP violations are reported on the console as errors.
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`);
-  });
-  await page.goto(rpc.url);
-  await page.getByTestId('status-title').waitFor();
+  page = await openWindowPage(context, rpc.url, pageProblems);
 });
 
-afterAll(async () => {
-  await context?.close();
-  await rpc?.close();
-  await harness?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeWindowTest({ context, rpc, harness, dir }));
 
 function card(title: string): Locator {
   return page.getByRole('region', { name: title });
