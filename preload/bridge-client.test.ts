@@ -17,6 +17,10 @@ const SAMPLE_ARGS: Record<RequestName, unknown[]> = {
   undoCursor: [],
   cancelCursorWait: [],
   setStartAtLogin: [true],
+  signIn: ['browser'],
+  cancelSignIn: [],
+  signOut: [],
+  testPublicUrl: [],
 };
 
 function exposed(answer: (channel: string, args: unknown[]) => Promise<unknown>): { bridge: BridgeApi; ipc: FakeIpcRenderer } {

@@ -79,6 +79,12 @@ export const bridgeSnapshotSchema = z.object({
   cursorWait: cursorWaitViewSchema.optional(),
   /** Absent until the backend has reported them (signed out, offline, no request yet and the usage page unreachable). */
   limits: limitsViewSchema.optional(),
+  /** Whether the bridge works, in words, with the one action that fixes it (the header, the tray, the CLI). */
+  status: z.lazy(() => statusViewSchema),
+  /** The sign-in under way or just ended (absent when none was started in this run). */
+  signIn: z.lazy(() => signInViewSchema).optional(),
+  /** Whether the bridge's settings are in Cursor's database (undefined until known). */
+  cursorConfigured: z.boolean().optional(),
 });
 export type BridgeSnapshot = z.infer<typeof bridgeSnapshotSchema>;
 
@@ -151,6 +157,10 @@ export const cursorOutcomeSchema = z.object({
   warnings: z.array(z.string()),
   /** What the user does next (paste the bridge token), after an applied configuration. */
   keyInstruction: z.string().optional(),
+  /** The change in plain words (`Adds 9 models, sets the base URL to …, turns the OpenAI key on.`). */
+  summary: z.string().optional(),
+  /** Why nothing was written; `cancelled` is the user's own choice. */
+  reason: z.enum(['invalid-input', 'no-public-url', 'cursor-running', 'cancelled', 'failed']).optional(),
 });
 export type CursorOutcome = z.infer<typeof cursorOutcomeSchema>;
 
@@ -178,6 +188,12 @@ export const REQUESTS = {
   /** Stops a Cursor write that waits for Cursor to quit; the waiting request answers that nothing changed. */
   cancelCursorWait: { channel: 'bridge:cancel-cursor-wait', args: noArgs, result: z.void() },
   setStartAtLogin: { channel: 'bridge:set-start-at-login', args: flag, result: z.boolean() },
+  /** Starts a sign-in with ChatGPT; its progress arrives in the snapshot's `signIn`. Resolves when it ends. */
+  signIn: { channel: 'bridge:sign-in', args: z.tuple([z.lazy(() => signInMethodSchema)]), result: z.lazy(() => actionOutcomeSchema) },
+  cancelSignIn: { channel: 'bridge:cancel-sign-in', args: noArgs, result: z.void() },
+  signOut: { channel: 'bridge:sign-out', args: noArgs, result: z.lazy(() => actionOutcomeSchema) },
+  /** One real request through the public URL with the bridge token: does Cursor's way in work? */
+  testPublicUrl: { channel: 'bridge:test-public-url', args: noArgs, result: z.lazy(() => actionOutcomeSchema) },
 } as const satisfies Record<string, { channel: `bridge:${string}`; args: z.ZodTuple; result: z.ZodType }>;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -220,3 +236,42 @@ export function validateArgs<K extends RequestName>(name: K, args: unknown[]): R
       : (issue?.message ?? 'invalid arguments');
   throw new InvalidIpcArguments(`${request.channel}: ${why}`);
 }
+
+// ——— Status, sign-in and the public-URL test (appended: the window, the tray and the CLI share these views) ———
+
+export const statusKindSchema = z.enum(['ready', 'needs-sign-in', 'limit-reached', 'tunnel-down', 'error']);
+export type StatusKind = z.infer<typeof statusKindSchema>;
+/** What the one button beside the status does. */
+export const statusActionSchema = z.enum(['sign-in', 'retry-tunnel', 'open-usage']);
+export type StatusAction = z.infer<typeof statusActionSchema>;
+
+export const statusViewSchema = z.object({
+  kind: statusKindSchema,
+  /** ok: green; attention: the user has something to do; error: something is broken. */
+  level: z.enum(['ok', 'attention', 'error']),
+  /** `Ready`, `Needs sign-in`, `Usage limit reached until 14:20`, `Tunnel down`, `Error`. */
+  title: z.string(),
+  /** One sentence: what it means or why. */
+  detail: z.string(),
+  action: z.object({ id: statusActionSchema, label: z.string() }).optional(),
+});
+export type StatusView = z.infer<typeof statusViewSchema>;
+
+export const signInMethodSchema = z.enum(['browser', 'device'], { error: 'expected "browser" or "device"' });
+export type SignInMethod = z.infer<typeof signInMethodSchema>;
+
+export const signInViewSchema = z.discriminatedUnion('state', [
+  /** The browser was opened on `url` (or should be, when `opened` is false). */
+  z.object({ state: z.literal('waiting-browser'), url: z.string(), opened: z.boolean() }),
+  z.object({ state: z.literal('device-code'), userCode: z.string(), verificationUrl: z.string() }),
+  /** Started, nothing to show yet. */
+  z.object({ state: z.literal('starting'), method: signInMethodSchema }),
+  z.object({ state: z.literal('done'), message: z.string() }),
+  /** `cancelled`: the user's own choice, not shown as a failure. */
+  z.object({ state: z.literal('failed'), message: z.string(), cancelled: z.boolean() }),
+]);
+export type SignInView = z.infer<typeof signInViewSchema>;
+
+/** A use case's answer in the user's words. */
+export const actionOutcomeSchema = z.object({ ok: z.boolean(), message: z.string() });
+export type ActionOutcome = z.infer<typeof actionOutcomeSchema>;

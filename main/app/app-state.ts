@@ -1,9 +1,10 @@
-import type { AliasRow, BridgeSnapshot, CatalogView, CursorWaitView, LimitsView, LoginView, LogRow, TunnelView } from '../../shared/bridge-api.js';
+import type { AliasRow, BridgeSnapshot, CatalogView, CursorWaitView, LimitsView, LoginView, LogRow, SignInView, TunnelView } from '../../shared/bridge-api.js';
 import type { AuthStatus } from '../auth/auth-manager.js';
 import type { ResolvedAlias } from '../models/alias-target.js';
 import { creditsText, labelledWindows } from '../usage/describe-limits.js';
 import type { UsageLimits } from '../usage/usage-limits.js';
 import type { Snapshot } from './state-store.js';
+import { bridgeStatus } from './status.js';
 
 /**
  * Everything a surface shows, in one immutable snapshot. The guard's rules, the CLI's card and lines, the tray menu
@@ -35,6 +36,8 @@ export interface AppState {
   };
   requests: { finished: number; last?: LogRow };
   settings: { startAtLogin: boolean };
+  /** The sign-in under way or last ended in this run (the window shows its progress; the tray offers "Sign in…"). */
+  signIn?: SignInView;
 }
 
 export function initialState(version: string, authPath: string, provider: string, startAtLogin: boolean): AppState {
@@ -95,6 +98,9 @@ export function windowSnapshot(state: Snapshot<AppState>): BridgeSnapshot {
     startAtLogin: state.settings.startAtLogin,
     ...(state.cursor.wait ? { cursorWait: state.cursor.wait } : {}),
     ...(state.limits ? { limits: state.limits } : {}),
+    status: bridgeStatus(state),
+    ...(state.signIn ? { signIn: state.signIn } : {}),
+    ...(state.cursor.configured !== undefined ? { cursorConfigured: state.cursor.configured } : {}),
   } as BridgeSnapshot;
 }
 

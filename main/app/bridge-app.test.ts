@@ -114,6 +114,7 @@ describe('use cases', () => {
     const preview = await app.previewCursor({ baseUrl: 'http://192.168.1.5:7711' });
     expect(preview.message).toBe(`Dry run, nothing was written. Configuring Cursor would change ${dbPath}:`);
     expect(preview.warnings[0]).toMatch(/local or private address/);
+    expect(preview.summary).toBe('Sets the base URL to http://192.168.1.5:7711/v1, turns the OpenAI key on, adds 11 models.');
     expect(baseUrlIn(dbPath)).toBeUndefined();
     const applied = await app.configureCursor({ baseUrl: 'https://bridge.example' });
     expect(applied).toMatchObject({ ok: true, message: 'Cursor now uses the bridge at https://bridge.example/v1.', warnings: [] });
@@ -155,5 +156,89 @@ describe('use cases', () => {
 
     const cli = createBridgeApp({ config: h.config, env: {}, listenRemedies: { otherPort: '', loopbackHost: '' } });
     expect(cli.updateSettings({ startAtLogin: true })).toMatchObject({ ok: false, message: 'Starting at login needs the desktop app.' });
+  });
+});
+
+/** What the system browser does with the authorize URL: follow it to the issuer, which redirects to the callback. */
+const followInBrowser = async (url: string): Promise<boolean> => {
+  setTimeout(() => void fetch(url).then((answer) => answer.text()), 10);
+  return true;
+};
+
+describe('signing in and out through the app', () => {
+  it('with no login, signIn(browser) opens the browser, shows the progress, and reads the new login and catalog into the state', async () => {
+    const opened: string[] = [];
+    h = await startAppHarness({
+      signedOut: true,
+      app: { signIn: { callbackPorts: [0] }, openBrowser: (url) => (opened.push(url), followInBrowser(url)) },
+    });
+    const { app } = h;
+    expect(app.state.get().login.state).toBe('missing');
+    expect(app.state.get().catalog.state).not.toBe('live');
+    const seen: string[] = [];
+    app.state.subscribe((next, previous) => {
+      if (next.signIn !== previous.signIn && next.signIn) seen.push(next.signIn.state);
+    });
+    const outcome = await app.signIn({ method: 'browser' });
+    expect(outcome).toMatchObject({ ok: true, message: expect.stringContaining('Signed in with ChatGPT (dev@example.com, Pro)') });
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatch(/\/oauth\/authorize\?/);
+    expect(seen).toEqual(['starting', 'waiting-browser', 'done']);
+    expect(app.state.get().login).toMatchObject({ state: 'ok', email: 'dev@example.com', planType: 'pro' });
+    expect(app.state.get().catalog.state).toBe('live');
+    expect((await h.client.chat.completions.create({ model: 'bridge-fast', messages: [{ role: 'user', content: 'hi' }] })).choices).toHaveLength(1);
+
+    const out = await app.signOut();
+    expect(out.ok).toBe(true);
+    expect(out.message).toMatch(/^Signed out: removed the login from .+ and revoked it at ChatGPT\.$/);
+    expect(app.state.get().login.state).toBe('missing');
+    expect(app.state.get().signIn).toBeUndefined();
+  });
+
+  it('a refused sign-in says so, a Cancel is marked as the user\'s choice, and the device code is shown', async () => {
+    h = await startAppHarness({ signedOut: true, app: { signIn: { callbackPorts: [0] }, openBrowser: followInBrowser } });
+    const { app } = h;
+    h.fake.issuer.authorizeMode = 'deny';
+    const refused = await app.signIn({ method: 'browser' });
+    expect(refused.ok).toBe(false);
+    expect(app.state.get().signIn).toEqual({ state: 'failed', message: refused.message, cancelled: false });
+    expect(refused.message).toMatch(/denied|refused/i);
+
+    const waiting = createBridgeApp({ config: h.config, env: {}, listenRemedies: { otherPort: '', loopbackHost: '' }, signIn: { callbackPorts: [0] } });
+    const pending = waiting.signIn({ method: 'browser' });
+    await vi.waitFor(() => expect(waiting.state.get().signIn).toMatchObject({ state: 'waiting-browser', opened: false }));
+    waiting.cancelSignIn();
+    expect(await pending).toEqual({ ok: false, message: 'Sign-in was cancelled.' });
+    expect(waiting.state.get().signIn).toEqual({ state: 'failed', message: 'Sign-in was cancelled.', cancelled: true });
+
+    const shown: unknown[] = [];
+    app.state.subscribe((next) => shown.push(next.signIn));
+    expect((await app.signIn({ method: 'device' })).ok).toBe(true);
+    expect(shown).toContainEqual({ state: 'device-code', userCode: expect.any(String), verificationUrl: `${h.fake.origin}/codex/device` });
+  });
+});
+
+describe('the usage limits and the public URL', () => {
+  it('defect 6: after the checks, the meters show the same numbers as the usage check (not older ones from an answer)', async () => {
+    h = await startAppHarness();
+    await h.client.chat.completions.create({ model: 'bridge-fast', messages: [{ role: 'user', content: 'hi' }] });
+    await vi.waitFor(() => expect(h!.app.state.get().limits?.windows[0]?.usedPercent).toBe(10));
+    h.fake.rateLimits.primaryUsedPercent = 72;
+    const { checks } = await h.app.checks();
+    expect(checks.find((check) => check.id === 'usage-limits')?.detail).toMatch(/^5h window 72 % used/);
+    expect(h.app.state.get().limits?.windows[0]?.usedPercent).toBe(72);
+  });
+
+  it('testPublicUrl: one real request through the tunnel with the token; without a tunnel, says to turn it on', async () => {
+    const provider = new FakeTunnelProvider();
+    h = await startAppHarness({ app: { tunnelProvider: provider, fetchPublic: provider.fetch } });
+    expect(await h.app.testPublicUrl()).toEqual({ ok: false, message: 'Turn the public tunnel on first: the test goes through it.' });
+    await h.app.setTunnel(true);
+    const publicUrl = h.app.state.get().tunnel.publicUrl;
+    const tested = await h.app.testPublicUrl();
+    expect(tested.ok).toBe(true);
+    expect(tested.message).toMatch(new RegExp(`^${publicUrl}/v1/models answered with \\d+ models: Cursor can reach the bridge\\.$`));
+    h.app.rotateToken();
+    expect((await h.app.testPublicUrl()).ok).toBe(true);
   });
 });

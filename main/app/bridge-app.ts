@@ -1,4 +1,4 @@
-import type { CheckRow, LogRow, TunnelView } from '../../shared/bridge-api.js';
+import type { ActionOutcome, CheckRow, LogRow, SignInMethod, TunnelView } from '../../shared/bridge-api.js';
 import { authManagerFor, startBridge, type Bridge, type BridgeOptions } from '../bridge.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
 import { systemProcessProbe, type ProcessProbe } from '../cursor/cursor-process.js';
@@ -17,6 +17,7 @@ import { createUpstreamClient } from '../upstream/upstream-client.js';
 import { BRIDGE_VERSION } from '../version.js';
 import { initialState, limitsOf, loginOf, tunnelLine, type AppState } from './app-state.js';
 import { createCursorUseCases, cursorTarget, type ConfigureRequest, type CursorOutcome, type UndoRequest } from './cursor.js';
+import { signIn, signOut, type SignInDeps } from './sign-in.js';
 import { createStateStore, type Snapshot, type StateStore } from './state-store.js';
 import { refreshAliasesOnNewPlan, repointCursorOnNewTunnelUrl } from './subscribers.js';
 
@@ -48,6 +49,12 @@ export interface BridgeAppDeps {
   /** Replaces the check for a running Cursor. */
   cursorProbe?: ProcessProbe;
   loginItem?: LoginItem;
+  /** Opens the system browser for the sign-in (the desktop: Electron's shell); absent, the URL is only shown. */
+  openBrowser?: (url: string) => Promise<boolean>;
+  /** Replaces the sign-in callback ports 1455/1457 and the browser wait (tests: ephemeral ports, short waits). */
+  signIn?: Pick<SignInDeps, 'callbackPorts' | 'timeoutMs'>;
+  /** How the public-URL test reaches the internet (default: the global fetch; tests go through the fake tunnel). */
+  fetchPublic?: typeof fetch;
   server?: Pick<BridgeOptions, 'onInternalError' | 'onDebug' | 'keepAliveMs' | 'onHistoryProblem'>;
 }
 
@@ -105,9 +112,22 @@ export interface BridgeApp {
   cancelCursorWait(): void;
   updateSettings(change: { startAtLogin: boolean }): SettingsOutcome;
   recentRequests(): LogRow[];
+  /**
+   * Signs in with ChatGPT (browser PKCE or device code); the progress is in `state.signIn`, and on success the login
+   * is read again into the state (the aliases follow the plan). A second call while one runs cancels the first.
+   */
+  signIn(request: { method: SignInMethod }): Promise<ActionOutcome>;
+  /** Ends the sign-in under way; it answers that it was cancelled. */
+  cancelSignIn(): void;
+  /** Revokes the login at the issuer and removes it from auth.json; the state then says "Needs sign-in". */
+  signOut(): Promise<ActionOutcome>;
+  /** One real `GET /v1/models` through the public URL with the bridge token: the way Cursor's servers come in. */
+  testPublicUrl(): Promise<ActionOutcome>;
 }
 
 const NOT_RUNNING = 'The bridge is not running.';
+/** How long the public-URL test waits for the answer through the tunnel. */
+const PUBLIC_TEST_TIMEOUT_MS = 15_000;
 
 function tunnelView(status: TunnelStatus): AppState['tunnel'] {
   return {
@@ -202,6 +222,8 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
     return tunnelOutcome();
   }
 
+  let signingIn: AbortController | undefined;
+
   async function refreshLogin(): Promise<void> {
     const login = loginOf(await (bridge?.auth ?? authManagerFor(config)).describe());
     if (JSON.stringify(login) !== JSON.stringify(store.get().login)) patch('login', login);
@@ -293,7 +315,9 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
     async checks() {
       let checks: CheckRow[];
       if (bridge) {
-        checks = await runDoctorChecks({ config, auth: bridge.auth, upstream: bridge.upstream, env, skipPort: true });
+        // The usage check reads the backend afresh: the meters show those same numbers (they used to keep older ones).
+        const onUsageLimits = (limits: Parameters<typeof limitsOf>[0]) => patch('limits', limitsOf(limits));
+        checks = await runDoctorChecks({ config, auth: bridge.auth, upstream: bridge.upstream, env, skipPort: true, onUsageLimits });
       } else {
         // Not serving: ask the backend once, without the retries a client request gets, and check the port is free.
         const auth = authManagerFor(config);
@@ -344,6 +368,70 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
     },
 
     recentRequests: () => bridge?.log.recent() ?? [],
+
+    async signIn({ method }) {
+      signingIn?.abort();
+      const cancel = new AbortController();
+      signingIn = cancel;
+      const mine = (): boolean => signingIn === cancel;
+      patch('signIn', { state: 'starting', method });
+      const outcome = await signIn(method, {
+        config,
+        env,
+        signal: cancel.signal,
+        ...(deps.openBrowser ? { openBrowser: deps.openBrowser } : {}),
+        ...deps.signIn,
+        onProgress: (event) => {
+          if (!mine()) return;
+          if (event.kind === 'authorize-url') patch('signIn', { state: 'waiting-browser', url: event.url, opened: event.opened });
+          else patch('signIn', { state: 'device-code', userCode: event.userCode, verificationUrl: event.verificationUrl });
+        },
+      });
+      if (!mine()) return { ok: outcome.ok, message: outcome.message };
+      signingIn = undefined;
+      if (outcome.ok) {
+        await refreshLogin();
+        // The catalog the new account's plan offers (without a login it was the built-in list).
+        if (bridge) await settleWithin(bridge.models.refresh(), CATALOG_WAIT_MS).then(syncCatalog);
+        patch('signIn', { state: 'done', message: outcome.message });
+      } else {
+        patch('signIn', { state: 'failed', message: outcome.message, cancelled: outcome.reason === 'cancelled' });
+      }
+      return { ok: outcome.ok, message: outcome.message };
+    },
+
+    cancelSignIn: () => signingIn?.abort(),
+
+    async signOut() {
+      const outcome = await signOut({ config, env });
+      await refreshLogin();
+      store.update(({ signIn: _ended, ...state }) => state);
+      return { ok: outcome.ok, message: outcome.message };
+    },
+
+    async testPublicUrl() {
+      const publicUrl = store.get().tunnel.publicUrl;
+      if (store.get().tunnel.state !== 'online' || !publicUrl) return { ok: false, message: 'Turn the public tunnel on first: the test goes through it.' };
+      const url = `${publicUrl}/v1/models`;
+      try {
+        const answer = await (deps.fetchPublic ?? fetch)(url, { headers: { authorization: `Bearer ${app.token()}` }, signal: AbortSignal.timeout(PUBLIC_TEST_TIMEOUT_MS) });
+        if (!answer.ok) return { ok: false, message: `${url} answered ${answer.status}: ${await failureText(answer)}` };
+        const body = (await answer.json()) as { data?: unknown[] };
+        return { ok: true, message: `${url} answered with ${body.data?.length ?? 0} models: Cursor can reach the bridge.` };
+      } catch (error) {
+        return { ok: false, message: `${url} did not answer: ${error instanceof Error ? error.message : String(error)}` };
+      }
+    },
   };
   return app;
+}
+
+/** The error message of an OpenAI-style error body, else the start of the text. */
+async function failureText(answer: Response): Promise<string> {
+  const text = await answer.text();
+  try {
+    return (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text.slice(0, 200);
+  } catch {
+    return text.slice(0, 200);
+  }
 }

@@ -103,11 +103,33 @@ function fromResult(result: CursorWriteResult, url: string | undefined, warnings
     ok: true,
     message,
     diff: result.diff,
+    ...(result.changes.length > 0 || result.changedRows.length > 0 ? { summary: plainChanges(result) } : {}),
     cursorRunning: result.cursorRunning,
     warnings: result.cursorRunning ? [...warnings, RUNNING_DURING_PREVIEW] : warnings,
     ...(result.backupPath !== null ? { backupPath: result.backupPath } : {}),
     ...(keyInstruction && result.status !== 'dry-run' ? { keyInstruction } : {}),
   };
+}
+
+/** The change in the user's words (`Adds 9 models, sets the base URL to …, turns the OpenAI key on.`); the raw diff stays for those who want it. */
+export function plainChanges(result: Pick<CursorWriteResult, 'changes' | 'changedRows'>): string {
+  const words: string[] = [];
+  for (const change of result.changes) {
+    const count = (names: string[] | undefined) => names?.length ?? 0;
+    if (change.field === 'aiSettings.userAddedModels') {
+      if (count(change.added) > 0) words.push(`adds ${count(change.added)} model${count(change.added) === 1 ? '' : 's'}`);
+      if (count(change.removed) > 0) words.push(`removes ${count(change.removed)} model${count(change.removed) === 1 ? '' : 's'}`);
+    } else if (change.field === 'openAIBaseUrl') {
+      words.push(typeof change.after === 'string' ? `sets the base URL to ${change.after}` : 'removes the base URL override');
+    } else if (change.field === 'useOpenAIKey') {
+      words.push(change.after === true ? 'turns the OpenAI key on' : 'turns the OpenAI key off');
+    }
+  }
+  // Enabling the added models in the picker goes with adding them; alone, it is worth a word.
+  if (words.length === 0 && result.changes.some((change) => change.field === 'aiSettings.modelOverrideEnabled')) words.push('changes which models are enabled');
+  if (result.changedRows.length > 0) words.push("changes Cursor's stored OpenAI key");
+  const sentence = words.join(', ');
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
 }
 
 function failure(message: string, reason: NonNullable<CursorOutcome['reason']>, warnings: string[] = []): CursorOutcome {

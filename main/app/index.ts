@@ -12,12 +12,15 @@
  * - `previewCursor()` / `configureCursor()` / `undoCursor()` / `cancelCursorWait()` (with the wait while Cursor runs)
  * - `updateSettings({ startAtLogin })`
  * - `recentRequests()`
+ * - `signIn({ method })` / `cancelSignIn()` / `signOut()`: ChatGPT sign-in (browser PKCE or device code), progress in `state.signIn`
+ * - `testPublicUrl()`: one real request through the public tunnel with the bridge token
  *
  * Side effects are named subscribers (subscribers.ts): re-point Cursor on a new tunnel URL, re-resolve the aliases
- * on a new plan. Derived views: `windowSnapshot`, `aliasRows`, `tunnelLine` (app-state.ts).
+ * on a new plan. Derived views: `windowSnapshot`, `aliasRows`, `tunnelLine` (app-state.ts), `bridgeStatus` (status.ts).
  */
 export { createBridgeApp, SHUTDOWN_GRACE_MS, SHUTDOWN_NOTICE } from './bridge-app.js';
 export type { BridgeApp, BridgeAppDeps, ChecksOutcome, LoginItem, SettingsOutcome, StartOutcome, TokenOutcome, TunnelOutcome } from './bridge-app.js';
 export { aliasRows, tunnelLine, windowSnapshot, type AppState } from './app-state.js';
 export { CURSOR_MAX_ATTEMPTS, CURSOR_RETRY_EVERY_MS, NO_PUBLIC_URL, STOPPED_WAITING, type CursorOutcome } from './cursor.js';
 export type { Snapshot, StateStore } from './state-store.js';
+export { bridgeStatus, usageLeftLines } from './status.js';

@@ -12,6 +12,8 @@ export interface CliContext {
   tunnelProvider?: TunnelProvider;
   /** Replaces the check for a running Cursor (tests). */
   cursorProbe?: ProcessProbe;
+  /** Asks a question on the terminal and resolves with the answer; absent when there is no terminal to ask on. */
+  ask?(question: string): Promise<string>;
   /** Replaces the system browser `login` opens (tests). */
   openBrowser?: (url: string) => Promise<boolean>;
   /** Replaces the sign-in callback ports 1455/1457 and the browser wait (tests use ephemeral ports, short waits). */

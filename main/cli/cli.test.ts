@@ -85,6 +85,34 @@ describe('flags', () => {
 });
 
 describe('serve', () => {
+  it('with no login on a terminal, asks "Sign in with ChatGPT now?" and signs in through the browser; without one, names the command', async () => {
+    const signedOut = { ...env, CODEX_AUTH_PATH: path.join(dir, 'later', 'auth.json'), CODEX_BRIDGE_AUTH_ISSUER: fake.origin, PATH: '/nonexistent' };
+    const questions: string[] = [];
+    const opened: string[] = [];
+    const serve = await startServe(['--no-setup'], {
+      env: signedOut,
+      ask: async (question) => (questions.push(question), ''),
+      openBrowser: async (url) => {
+        opened.push(url);
+        void fetch(url).then((answer) => answer.text());
+        return true;
+      },
+      signIn: { callbackPorts: [0] },
+    });
+    serve.stop('SIGINT');
+    expect(await serve.exit).toBe(0);
+    const out = serve.out.join('\n');
+    expect(questions).toEqual(['Sign in with ChatGPT now? [Y/n] ']);
+    expect(out).toContain(`Opened your browser to sign in with ChatGPT. If it did not open, visit:\n${opened[0]}`);
+    expect(out).toContain('Signed in with ChatGPT (dev@example.com, Pro)');
+    expect(out).toMatch(/login: +dev@example\.com/);
+
+    const headless = await startServe(['--no-setup'], { env: { ...signedOut, CODEX_AUTH_PATH: path.join(dir, 'never', 'auth.json') } });
+    headless.stop('SIGINT');
+    expect(await headless.exit).toBe(0);
+    expect(headless.out).toContain('Not signed in with ChatGPT: run `codex-cursor-bridge login` (or `codex-cursor-bridge login --device` on a host without a browser).');
+  });
+
   it('prints the card, serves, logs one line per request and stops cleanly on the stop signal', async () => {
     const serve = await startServe([], { env: { ...env, PATH: '/nonexistent' } });
     const answer = await fetch(`http://127.0.0.1:${serve.port}/v1/chat/completions`, {

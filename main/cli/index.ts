@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import process from 'node:process';
 import { realpathSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import type { CliContext } from './cli-context.js';
 import { runDoctor } from './commands/doctor.js';
@@ -54,6 +55,15 @@ function stopOnSignal(): Promise<string> {
   });
 }
 
+async function askOnTerminal(question: string): Promise<string> {
+  const terminal = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return await terminal.question(question);
+  } finally {
+    terminal.close();
+  }
+}
+
 /** The real process: its arguments, environment, output and signals. Used by the `codex-cursor-bridge` bin. */
 export async function runFromProcess(): Promise<never> {
   const code = await runCli(process.argv.slice(2), {
@@ -61,6 +71,7 @@ export async function runFromProcess(): Promise<never> {
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),
     stopSignal: stopOnSignal(),
+    ...(process.stdin.isTTY && process.stdout.isTTY ? { ask: askOnTerminal } : {}),
   });
   process.exit(code);
 }

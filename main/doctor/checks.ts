@@ -6,7 +6,7 @@ import type { BridgeConfig } from '../config/bridge-config.js';
 import { catalogPath, parseCatalog } from '../models/catalog.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
 import { blockedUntil, describeLimits, resetTime } from '../usage/describe-limits.js';
-import { parseUsageBody, usagePath } from '../usage/usage-limits.js';
+import { parseUsageBody, usagePath, type UsageLimits } from '../usage/usage-limits.js';
 
 export interface CheckResult {
   id: 'node' | 'codex-cli' | 'auth-file' | 'plan' | 'token-expiry' | 'upstream' | 'usage-limits' | 'port';
@@ -28,6 +28,8 @@ export interface DoctorDeps {
   now?: () => number;
   /** Skip the port check when the caller is the running bridge itself (the port is ours). */
   skipPort?: boolean;
+  /** Hears the limits the usage check read, so a surface shows these numbers beside the check, not older ones. */
+  onUsageLimits?(limits: UsageLimits): void;
 }
 
 const MIN_NODE = [20, 19] as const;
@@ -71,8 +73,8 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<CheckResult[]> 
         : expiresAt === undefined
           ? 'no expiry in the token'
           : expiresAt <= now()
-            ? `expired ${new Date(expiresAt).toISOString()}; the bridge refreshes it on first use`
-            : `valid until ${new Date(expiresAt).toISOString()}`,
+            ? `expired ${resetTime(expiresAt, now())}; the bridge refreshes it on first use`
+            : `valid until ${resetTime(expiresAt, now())}`,
       ...(refreshBroken ? { fix: 'Sign in again with `codex-cursor-bridge login`.' } : {}),
     });
   }
@@ -140,6 +142,7 @@ async function checkUsageLimits(deps: DoctorDeps, now: () => number): Promise<Ch
   const title = 'Usage limits';
   try {
     const limits = parseUsageBody(await deps.upstream.getJson(usagePath(deps.config.upstreamBase)), now());
+    deps.onUsageLimits?.(limits);
     const detail = describeLimits(limits, now());
     if (!limits.limitReached) return { id: 'usage-limits', title, ok: true, detail };
     const until = blockedUntil(limits);

@@ -12,6 +12,7 @@ import {
   FakeIpcMain,
   FakeProtocol,
   FakeShell,
+  FakeNotifier,
   FakeTray,
   FakeWebContents,
   fakeWindowFactory,
@@ -76,6 +77,8 @@ function launch(options: { dialog?: DialogLike; platform?: NodeJS.Platform } = {
         return tray;
       },
       buildMenu: buildFakeMenu,
+      nativeTheme: { shouldUseDarkColors: false },
+      notifier: new FakeNotifier(),
     },
     {
       env,
@@ -107,7 +110,7 @@ describe('the desktop app', () => {
     expect((await fetch(`${desktop.app.state.get().server.baseUrl}/healthz`)).status).toBe(200);
     const tray = onlyTray();
     expect(tray.iconFile).toBe(path.join(dir, 'resources', 'tray.png'));
-    expect(tray.menu?.labels()[0]).toBe(`Serving ${desktop.app.state.get().server.baseUrl}/v1`);
+    expect(tray.menu?.labels()[0]).toBe('Ready');
     expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.values(REQUEST_CHANNELS).sort());
     expect(windows.windows).toHaveLength(0);
     expect(app.dockHidden).toBe(false);
@@ -220,7 +223,8 @@ describe('the desktop app', () => {
     await mkdir(env.CODEX_BRIDGE_HOME!, { recursive: true, mode: 0o700 });
     await writeFile(path.join(env.CODEX_BRIDGE_HOME!, 'settings.json'), JSON.stringify({ tunnel: { enabled: true } }), { mode: 0o600 });
     await started();
-    await vi.waitFor(() => expect(onlyTray().menu?.labels()).toContain('Public tunnel (fake): https://fake-1.ngrok-free.app/v1'));
+    await vi.waitFor(() => expect(onlyTray().iconFile).toBe(path.join(dir, 'resources', 'tray-tunnel-light.png')));
+    expect(onlyTray().menu?.item('Public tunnel').checked).toBe(true);
   });
 
   it('quit closes the tunnel, the service and the bridge, then lets the app quit', async () => {

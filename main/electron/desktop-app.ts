@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type { BridgeApi } from '../../shared/bridge-api.js';
-import { createBridgeApp, type BridgeApp, type LoginItem } from '../app/index.js';
+import { createBridgeApp, type BridgeApp, type BridgeAppDeps } from '../app/index.js';
 import { resolveConfig, type BridgeConfig } from '../config/bridge-config.js';
 import type { ProcessProbe } from '../cursor/cursor-process.js';
 import type { TunnelProvider } from '../tunnel/tunnel-provider.js';
@@ -12,6 +12,7 @@ import type {
   ClipboardLike,
   DialogLike,
   IpcMainLike,
+  NativeThemeLike,
   ProtocolLike,
   ShellLike,
   TrayLike,
@@ -22,7 +23,8 @@ import { externalLinkPolicy } from './external-links.js';
 import { forwardEvents, registerIpcHandlers } from './ipc.js';
 import { createLinuxAutostart, launchCommand } from './linux-autostart.js';
 import { builtRendererDir, isRendererUrl, rendererLocation } from './renderer-location.js';
-import { PRODUCT_NAME, startTrayMenu, trayIconFile, type TrayMenu } from './tray.js';
+import { trayStateIconFile } from './tray-icon.js';
+import { PRODUCT_NAME, startTrayMenu, type Notifier, type TrayMenu } from './tray.js';
 import { guardEveryWebContents } from './web-contents-guards.js';
 import { createWindowApi } from './window-api.js';
 import { createWindowController, type WindowController } from './window.js';
@@ -41,6 +43,9 @@ export interface ElectronParts<Menu> {
   createWindow(options: BrowserWindowConstructorOptions): WindowLike;
   createTray(iconFile: string): TrayLike<Menu>;
   buildMenu(template: TrayMenuItem[]): Menu;
+  nativeTheme: NativeThemeLike;
+  /** OS notifications (Electron's `Notification`). */
+  notifier: Notifier;
 }
 
 export interface DesktopAppOptions {
@@ -84,7 +89,14 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => {});
   registerAppScheme(electron.protocol);
-  guardEveryWebContents(app, { isAllowedExternal: externalLinkPolicy(options.env), openExternal: (url) => electron.shell.openExternal(url), onError: report });
+  const isAllowedExternal = externalLinkPolicy(options.env);
+  guardEveryWebContents(app, { isAllowedExternal, openExternal: (url) => electron.shell.openExternal(url), onError: report });
+  // The sign-in opens the system browser only on the issuer (the allowlist); anything else is shown, not opened.
+  const openBrowser = async (url: string): Promise<boolean> => {
+    if (!isAllowedExternal(url)) return false;
+    await electron.shell.openExternal(url);
+    return true;
+  };
   await app.whenReady();
   if (options.platform === 'darwin') app.dock?.hide();
 
@@ -100,7 +112,7 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
       command: launchCommand({ env: options.env, execPath: options.execPath, isPackaged: app.isPackaged, appPath }),
     }),
   });
-  const core = await startOrAsk(electron.dialog, options, host.loginItem, report);
+  const core = await startOrAsk(electron.dialog, options, { loginItem: host.loginItem, openBrowser }, report);
   if (!core) {
     app.quit();
     return undefined;
@@ -123,11 +135,14 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
     isAppUrl: (url) => isRendererUrl(renderer, url),
     onRefused: (channel, why) => log(`${PRODUCT_NAME}: refused ${channel}: ${why}`),
   });
+  const icon = { platform: options.platform, resourcesDir: options.resourcesDir, darkBar: () => electron.nativeTheme.shouldUseDarkColors };
   const trayMenu = startTrayMenu({
-    tray: electron.createTray(trayIconFile(options.platform, options.resourcesDir)),
+    tray: electron.createTray(trayStateIconFile('ready', { ...icon, darkBar: icon.darkBar() })),
+    icon,
     buildMenu: electron.buildMenu,
     service,
-    openWindow: () => window.show(),
+    notifier: electron.notifier,
+    openWindow: (section) => window.show(section),
     quit: () => app.quit(),
     onError: report,
   });
@@ -162,7 +177,7 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
 async function startOrAsk(
   dialog: DialogLike,
   options: DesktopAppOptions,
-  loginItem: LoginItem,
+  desktop: Pick<BridgeAppDeps, 'loginItem' | 'openBrowser'>,
   report: (error: unknown) => void,
 ): Promise<BridgeApp | undefined> {
   const ask = async (detail: string, buttons: string[]): Promise<number> =>
@@ -189,7 +204,7 @@ async function startOrAsk(
     config,
     env: options.env,
     listenRemedies: APP_REMEDIES,
-    loginItem,
+    ...desktop,
     ...(options.tunnelProvider ? { tunnelProvider: options.tunnelProvider } : {}),
     ...(options.cursorProbe ? { cursorProbe: options.cursorProbe } : {}),
     server: { onInternalError: report },

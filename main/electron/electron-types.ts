@@ -73,6 +73,8 @@ export interface TrayMenuItem {
 export interface TrayLike<Menu> {
   setContextMenu(menu: Menu | null): void;
   setToolTip(text: string): void;
+  /** A PNG file (macOS: a Template image, which it recolours for the bar). */
+  setImage(iconFile: string): void;
   on(event: 'click', listener: () => void): unknown;
   destroy(): void;
 }
@@ -106,6 +108,11 @@ export interface ProtocolLike {
   /** Only before the app is ready. */
   registerSchemesAsPrivileged(schemes: CustomSchemeLike[]): void;
   handle(scheme: string, handler: (request: Request) => Promise<Response>): void;
+}
+
+/** Electron's nativeTheme: whether the system (and so the menu bar or taskbar) is dark. */
+export interface NativeThemeLike {
+  readonly shouldUseDarkColors: boolean;
 }
 
 export interface ClipboardLike {

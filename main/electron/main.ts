@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, protocol, shell, Tray } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeTheme, Notification, protocol, shell, Tray } from 'electron';
 import { runDesktopApp } from './desktop-app.js';
 
 const resourcesDir = app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources');
@@ -20,6 +20,8 @@ runDesktopApp(
     createWindow: (options) => new BrowserWindow(options),
     createTray: (iconFile) => new Tray(iconFile),
     buildMenu: (template) => Menu.buildFromTemplate(template),
+    nativeTheme,
+    notifier: { notify: (title, body) => new Notification({ title, body }).show() },
   },
   { env: process.env, platform: process.platform, homedir: os.homedir(), execPath: process.execPath, resourcesDir },
 ).catch((error: unknown) => {

@@ -1,31 +1,35 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startAppHarness, type AppHarness } from '../../test/support/app-harness.js';
-import { buildFakeMenu, FakeClipboard, FakeMenu, FakeTray } from '../../test/support/fake-electron.js';
+import { buildFakeMenu, FakeClipboard, FakeMenu, FakeNotifier, FakeTray } from '../../test/support/fake-electron.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
 import { createWindowApi } from './window-api.js';
 import type { BridgeApi } from '../../shared/bridge-api.js';
-import { tunnelLine } from '../app/index.js';
-import { startTrayMenu, trayIconFile, type TrayMenu } from './tray.js';
+import { tunnelLine, type AppState } from '../app/index.js';
+import { startTrayMenu, type TrayMenu } from './tray.js';
 
 const RESOURCES = path.resolve(import.meta.dirname, '..', '..', 'resources');
+const icon = (file: string) => path.join(RESOURCES, file);
 
 let h: AppHarness;
 let service: BridgeApi;
 let tunnel: FakeTunnelProvider;
 let clipboard: FakeClipboard;
+let notifier: FakeNotifier;
 let loginItem: boolean;
+let darkBar: boolean;
 let tray: FakeTray;
 let trayMenu: TrayMenu;
-let opened: number;
+let opened: (string | undefined)[];
 let quits: number;
 let errors: unknown[];
 
 beforeEach(async () => {
   tunnel = new FakeTunnelProvider();
   clipboard = new FakeClipboard();
+  notifier = new FakeNotifier();
   loginItem = false;
+  darkBar = false;
   h = await startAppHarness({
     app: {
       tunnelProvider: tunnel,
@@ -34,15 +38,17 @@ beforeEach(async () => {
     },
   });
   service = createWindowApi(h.app, { copyText: (text) => clipboard.writeText(text) });
-  tray = new FakeTray(trayIconFile('linux', RESOURCES));
-  opened = 0;
+  tray = new FakeTray(icon('tray.png'));
+  opened = [];
   quits = 0;
   errors = [];
   trayMenu = startTrayMenu({
     tray,
+    icon: { platform: 'linux', resourcesDir: RESOURCES, darkBar: () => darkBar },
     buildMenu: buildFakeMenu,
     service,
-    openWindow: () => (opened += 1),
+    notifier,
+    openWindow: (section) => opened.push(section),
     quit: () => (quits += 1),
     onError: (error) => errors.push(error),
   });
@@ -59,44 +65,99 @@ function menu(): FakeMenu {
   return tray.menu;
 }
 
-describe('the tray menu on the real core', () => {
-  it('shows where the bridge serves, the tunnel state and every action', () => {
-    expect(menu().labels()).toEqual([
-      `Serving ${h.baseUrl}/v1`,
-      'Public tunnel (ngrok): off',
-      '---',
-      'Open Codex Cursor Bridge',
-      'Public tunnel',
-      'Copy bridge token',
-      'Start at login',
-      '---',
-      'Quit',
-    ]);
-    expect(menu().item('Public tunnel')).toMatchObject({ type: 'checkbox', checked: false });
-    expect(menu().item(`Serving ${h.baseUrl}/v1`).enabled).toBe(false);
-    expect(tray.tooltip).toBe(`Codex Cursor Bridge · ${h.baseUrl}/v1`);
+/** Puts the app's state into one condition, as the core would. */
+function setState(change: (state: AppState) => AppState): void {
+  h.app.state.update((state) => change(state as AppState));
+}
+
+describe('the tray icon and menu follow the state store, in every state', () => {
+  it('ready: the status line, every action, usage left with the reset time, the plain icon', () => {
+    const labels = menu().labels();
+    expect(labels.slice(0, 8)).toEqual(['Ready', '---', 'Copy local URL', 'Copy public URL', 'Copy token', 'Public tunnel', 'Configure Cursor', '---']);
+    expect(labels.slice(8, 10)).toEqual([expect.stringMatching(/^Usage 5h: 90 % left, resets \d\d:\d\d$/), expect.stringMatching(/^Usage weekly: 95 % left, resets /)]);
+    expect(labels.slice(10)).toEqual(['---', 'Open Codex Cursor Bridge', 'Settings…', 'Start at login', '---', 'Quit']);
+    expect(menu().item('Ready').enabled).toBe(false);
+    expect(menu().item('Copy public URL').enabled).toBe(false);
+    expect(menu().item('Configure Cursor').enabled).toBe(false);
+    expect(tray.iconFile).toBe(icon('tray.png'));
+    expect(tray.tooltip).toBe('Codex Cursor Bridge · Ready');
+  });
+
+  it('needs sign-in: "Sign in…" right under the status, the attention icon (dark bar: the dark icon)', async () => {
+    darkBar = true;
+    setState((state) => ({ ...state, login: { state: 'missing', authPath: h.authPath } }));
+    expect(menu().labels().slice(0, 3)).toEqual(['Needs sign-in', 'Sign in…', '---']);
+    expect(tray.iconFile).toBe(icon('tray-attention-dark.png'));
+    setState((state) => ({ ...state, signIn: { state: 'waiting-browser', url: 'https://auth.example/authorize', opened: true } }));
+    expect(menu().item('Signing in… (see the window)').enabled).toBe(false);
+  });
+
+  it('limit reached: the reset time in the status line, the attention icon', () => {
+    const resetsAt = new Date(Date.now() + 2 * 3600_000);
+    setState((state) => ({ ...state, limits: { windows: [{ label: '5h', usedPercent: 100, resetsAt: resetsAt.toISOString() }], limitReached: true, observedAt: new Date().toISOString() } }));
+    const clock = `${String(resetsAt.getHours()).padStart(2, '0')}:${String(resetsAt.getMinutes()).padStart(2, '0')}`;
+    expect(menu().labels()[0]).toMatch(new RegExp(`^Usage limit reached until ${clock}`));
+    expect(menu().labels()).toContainEqual(expect.stringMatching(/^Usage 5h: 0 % left, resets /));
+    expect(tray.iconFile).toBe(icon('tray-attention-light.png'));
+  });
+
+  it('tunnel online: the tunnel icon, the public URL and Configure Cursor enabled; tunnel down: the error icon', async () => {
+    menu().click('Public tunnel');
+    await vi.waitFor(() => expect(tray.iconFile).toBe(icon('tray-tunnel-light.png')));
+    expect(menu().item('Copy public URL').enabled).toBe(true);
+    expect(menu().item('Configure Cursor').enabled).toBe(true);
+    menu().click('Copy public URL');
+    await vi.waitFor(() => expect(clipboard.texts).toEqual([`${tunnel.publicUrl}/v1`]));
+    setState((state) => ({ ...state, tunnel: { state: 'failed', provider: 'fake', error: 'authtoken rejected' } }));
+    expect(menu().labels()[0]).toBe('Tunnel down');
+    expect(tray.iconFile).toBe(icon('tray-error-light.png'));
+    expect(tray.tooltip).toBe('Codex Cursor Bridge · Tunnel down');
+  });
+
+  it('error: the bridge not serving shows the error icon', () => {
+    setState((state) => ({ ...state, server: { running: false, tokenRequired: false } }));
+    expect(menu().labels()[0]).toBe('Error');
+    expect(tray.iconFile).toBe(icon('tray-error-light.png'));
+  });
+
+  it('sets the image only when the icon changes', () => {
+    const set = tray.imagesSet;
+    setState((state) => ({ ...state, requests: { finished: 5 } }));
+    setState((state) => ({ ...state, settings: { startAtLogin: true } }));
+    expect(tray.imagesSet).toBe(set);
+  });
+
+  it('copies the local URL and the token; Settings… opens the window on its Settings section', async () => {
+    menu().click('Copy local URL');
+    menu().click('Copy token');
+    await vi.waitFor(() => expect(clipboard.texts).toEqual([`${h.baseUrl}/v1`, h.app.token()]));
+    menu().click('Settings…');
+    expect(opened).toEqual(['settings']);
+  });
+
+  it('a tray action that fails says why in a notification', async () => {
+    tunnel.failNextStarts(99, 'ngrok: authtoken rejected', { retryable: false });
+    menu().click('Public tunnel');
+    await vi.waitFor(() => expect(notifier.shown).toEqual([{ title: 'Codex Cursor Bridge: The public tunnel failed', body: expect.stringContaining('authtoken rejected') }]));
   });
 
   it('turns the tunnel on from the checkbox and rebuilds as its state changes', async () => {
     const built = tray.menusBuilt;
     menu().click('Public tunnel');
-    await vi.waitFor(() => expect(menu().labels()).toContain('Public tunnel (fake): https://fake-1.ngrok-free.app/v1'));
+    await vi.waitFor(() => expect(menu().item('Public tunnel').checked).toBe(true));
+    await vi.waitFor(() => expect(tray.iconFile).toBe(icon('tray-tunnel-light.png')));
     expect(tray.menusBuilt).toBeGreaterThan(built + 1);
-    expect(menu().item('Public tunnel').checked).toBe(true);
-    expect(tray.tooltip).toContain('tunnel online');
 
     await tunnel.drop('lost the session');
-    await vi.waitFor(() => expect(menu().labels().some((label) => /^Public tunnel \(fake\)(: reconnecting…| failed)/.test(label))).toBe(true));
+    await vi.waitFor(() => expect(menu().labels()[0]).toBe('Tunnel down'));
 
     menu().click('Public tunnel');
-    await vi.waitFor(() => expect(menu().labels()).toContain('Public tunnel (fake): off'));
-    expect(menu().item('Public tunnel').checked).toBe(false);
+    await vi.waitFor(() => expect(menu().item('Public tunnel').checked).toBe(false));
+    expect(menu().labels()[0]).toBe('Ready');
     expect(errors).toEqual([]);
   });
 
-  it('copies the bridge token and toggles start at login', async () => {
-    menu().click('Copy bridge token');
-    await vi.waitFor(() => expect(clipboard.texts).toEqual([h.app.token()]));
+  it('toggles start at login', async () => {
     menu().click('Start at login');
     await vi.waitFor(() => expect(menu().item('Start at login').checked).toBe(true));
     expect(loginItem).toBe(true);
@@ -109,13 +170,14 @@ describe('the tray menu on the real core', () => {
     await vi.waitFor(() => expect(tray.menusBuilt).toBeGreaterThan(built));
     expect(menu().item('Start at login').checked).toBe(false);
     expect(errors).toEqual([new Error('login items unavailable')]);
+    expect(notifier.shown).toEqual([{ title: 'Codex Cursor Bridge: Start at login failed', body: 'login items unavailable' }]);
   });
 
   it('opens the window from the menu and from a tray click, and quits from the menu', () => {
     menu().click('Open Codex Cursor Bridge');
     tray.emit('click');
     menu().click('Quit');
-    expect(opened).toBe(2);
+    expect(opened).toEqual([undefined, undefined]);
     expect(quits).toBe(1);
   });
 
@@ -136,20 +198,5 @@ describe('tray pieces', () => {
   it('words every tunnel state', () => {
     expect(tunnelLine({ state: 'connecting', provider: 'ngrok' })).toBe('Public tunnel (ngrok): connecting…');
     expect(tunnelLine({ state: 'failed', provider: 'ngrok', error: 'authtoken missing' })).toBe('Public tunnel (ngrok) failed: authtoken missing');
-  });
-
-  it('has a Template icon for macOS and a colour icon elsewhere, as real PNGs', () => {
-    const sizes = [
-      [trayIconFile('darwin', RESOURCES), 16],
-      [path.join(RESOURCES, 'trayTemplate@2x.png'), 32],
-      [trayIconFile('linux', RESOURCES), 32],
-      [trayIconFile('win32', RESOURCES), 32],
-    ] as const;
-    expect(path.basename(trayIconFile('darwin', RESOURCES))).toBe('trayTemplate.png');
-    for (const [file, size] of sizes) {
-      const png = readFileSync(file);
-      expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([size, size]);
-    }
   });
 });

@@ -33,6 +33,10 @@ export function createWindowApi(app: BridgeApp, clipboard: Clipboard): BridgeApi
     undoCursor: async () => cursorView(await app.undoCursor({ waitForCursor: true })),
     cancelCursorWait: async () => app.cancelCursorWait(),
     setStartAtLogin: async (enabled) => app.updateSettings({ startAtLogin: enabled }).startAtLogin,
+    signIn: (method) => app.signIn({ method }),
+    cancelSignIn: async () => app.cancelSignIn(),
+    signOut: () => app.signOut(),
+    testPublicUrl: () => app.testPublicUrl(),
     onLog(listener) {
       return app.state.subscribe((next, previous) => {
         if (next.requests.last && next.requests.last !== previous.requests.last) listener(next.requests.last);

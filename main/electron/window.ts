@@ -12,8 +12,8 @@ export interface WindowControllerOptions {
 }
 
 export interface WindowController {
-  /** Creates the window on first use, then shows and focuses it. */
-  show(): void;
+  /** Creates the window on first use, then shows and focuses it; `section` (`settings`) opens that section. */
+  show(section?: string): void;
   /** The window while it exists. */
   current(): WindowLike | undefined;
   /** Quitting: closing the window closes it instead of hiding it. */
@@ -55,7 +55,10 @@ export function createWindowController(options: WindowControllerOptions): Window
   let window: WindowLike | undefined;
   let closeAllowed = false;
 
-  function create(): WindowLike {
+  // The sections are the page's URL fragments: loading one on a loaded page only moves within it (no reload).
+  const urlOf = (section: string | undefined): string => (section ? `${options.renderer.url.split('#')[0]}#${section}` : options.renderer.url);
+
+  function create(section: string | undefined): WindowLike {
     const created = options.createWindow(windowOptions(options.preloadPath));
     const stopEvents = options.onCreated?.(created);
     created.on('close', (event) => {
@@ -67,13 +70,14 @@ export function createWindowController(options: WindowControllerOptions): Window
       stopEvents?.();
       if (window === created) window = undefined;
     });
-    created.loadURL(options.renderer.url).catch((error: unknown) => options.onError?.(error));
+    created.loadURL(urlOf(section)).catch((error: unknown) => options.onError?.(error));
     return created;
   }
 
   return {
-    show() {
-      if (!window || window.isDestroyed()) window = create();
+    show(section) {
+      if (!window || window.isDestroyed()) window = create(section);
+      else if (section) window.loadURL(urlOf(section)).catch((error: unknown) => options.onError?.(error));
       window.show();
       window.focus();
     },

@@ -19,10 +19,16 @@ function CatalogLabel({ catalog }: { catalog: BridgeSnapshot['catalog'] }) {
   return <span className="muted small">{`${CATALOG_LABEL[catalog.state]} · ${catalog.models} upstream models`}</span>;
 }
 
-/** The `bridge-*` names clients pick, and what each resolves to right now. Remount it to reload (the catalog changed). */
+/**
+ * The `bridge-*` names clients pick, and what each resolves to right now. Dense: where a value comes from is said
+ * once (the catalog, in the title) and on a row only when it differs (your override); the Note column appears only
+ * when a row has one. Remount it to reload (the catalog changed).
+ */
 export function AliasTable() {
   const aliases = useLoad(loadAliases);
   const catalog = aliases.data?.catalog;
+  const rows = aliases.data?.rows ?? [];
+  const notes = rows.some((row) => row.note);
   return (
     <Section title="Models" actions={catalog ? <CatalogLabel catalog={catalog} /> : null}>
       {catalog?.lastError ? <p className="muted small">Last catalog refresh failed: {catalog.lastError}</p> : null}
@@ -35,15 +41,15 @@ export function AliasTable() {
               <th>Upstream model</th>
               <th>Effort</th>
               <th>Tier</th>
-              <th>Source</th>
-              <th>Note</th>
+              {notes ? <th>Note</th> : null}
             </tr>
           </thead>
           <tbody>
-            {(aliases.data?.rows ?? []).map((row) => (
+            {rows.map((row) => (
               <tr key={row.alias} data-alias={row.alias}>
                 <td>
                   <code className="alias">{row.alias}</code>
+                  {row.source === 'override' ? <span className="badge badge-override">override</span> : null}
                   <div className="muted small">{row.description}</div>
                 </td>
                 <td>
@@ -51,8 +57,7 @@ export function AliasTable() {
                 </td>
                 <td>{row.effort}</td>
                 <td>{row.serviceTier === 'priority' ? <span className="badge">priority</span> : 'standard'}</td>
-                <td>{row.source === 'override' ? <span className="badge badge-override">override</span> : row.source}</td>
-                <td className="small">{row.note ?? ''}</td>
+                {notes ? <td className="small">{row.note ?? ''}</td> : null}
               </tr>
             ))}
           </tbody>

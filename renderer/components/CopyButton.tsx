@@ -4,7 +4,7 @@ import { useAction } from '../use-async.js';
 const CONFIRMATION_MS = 1500;
 
 /** Copies through the core (Electron's clipboard): the sandboxed page has no clipboard permission of its own. */
-export function CopyButton({ text, what }: { text: string | undefined; what: string }) {
+export function CopyButton({ text, what, label = 'Copy' }: { text: string | undefined; what: string; label?: string }) {
   const [copied, setCopied] = useState(false);
   const copy = useAction(async (value: string) => {
     await window.bridge.copyText(value);
@@ -23,7 +23,7 @@ export function CopyButton({ text, what }: { text: string | undefined; what: str
 
   return (
     <button type="button" className="copy" aria-label={`Copy ${what}`} title={copy.error} disabled={text === undefined || copy.busy} onClick={() => void onClick()}>
-      {copy.error ? 'Copy failed' : copied ? 'Copied' : 'Copy'}
+      {copy.error ? 'Copy failed' : copied ? 'Copied' : label}
     </button>
   );
 }

@@ -22,7 +22,7 @@ function tokensCell(row: LogRow): string {
 export function RequestLogTable({ localUrl }: { localUrl: string }) {
   const { rows, error } = useRequestLog();
   return (
-    <Section title="Live requests" className="log" actions={<span className="muted small">newest first · last {LOG_ROWS_SHOWN}</span>}>
+    <Section title="Requests" className="log" actions={<span className="muted small">newest first · last {LOG_ROWS_SHOWN}</span>}>
       {error ? <p className="error-text">Could not load earlier requests: {error}</p> : null}
       {rows.length === 0 ? (
         <p className="muted">
@@ -38,9 +38,9 @@ export function RequestLogTable({ localUrl }: { localUrl: string }) {
                 <th>Status</th>
                 <th className="num">Latency</th>
                 <th>Model → upstream</th>
-                <th className="num">Msgs / tools</th>
-                <th className="num">Chunks</th>
-                <th className="num">Cached / prompt</th>
+                <th className="num wide-only">Msgs / tools</th>
+                <th className="num wide-only">Chunks</th>
+                <th className="num wide-only">Cached / prompt</th>
                 <th>Error</th>
               </tr>
             </thead>
@@ -58,13 +58,11 @@ export function RequestLogTable({ localUrl }: { localUrl: string }) {
                     {latency(row.latencyMs)}
                     {row.attempts !== undefined && row.attempts > 1 ? <span className="muted small"> ({row.attempts} tries)</span> : null}
                   </td>
-                  <td className="nowrap">{modelCell(row)}</td>
-                  <td className="num">{countsCell(row)}</td>
-                  <td className="num">{row.stream ? (row.chunks ?? 0) : NONE}</td>
-                  <td className="num">{tokensCell(row)}</td>
-                  <td className="error-cell" title={row.error}>
-                    {row.error ?? ''}
-                  </td>
+                  <td>{modelCell(row)}</td>
+                  <td className="num wide-only">{countsCell(row)}</td>
+                  <td className="num wide-only">{row.stream ? (row.chunks ?? 0) : NONE}</td>
+                  <td className="num wide-only">{tokensCell(row)}</td>
+                  <td className="error-cell">{row.error ?? ''}</td>
                 </tr>
               ))}
             </tbody>

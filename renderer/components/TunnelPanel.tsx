@@ -36,6 +36,11 @@ export function TunnelPanel({ tunnel }: { tunnel: TunnelView }) {
         <div className={tunnel.state === 'failed' ? 'problem' : 'notice'}>
           <p>{tunnel.error}</p>
           {tunnel.hint ? <p className="hint">{tunnel.hint}</p> : null}
+          {tunnel.state === 'failed' ? (
+            <button type="button" onClick={() => void toggle.run(true)} disabled={toggle.busy}>
+              Retry
+            </button>
+          ) : null}
         </div>
       ) : null}
       {toggle.error ? <p className="error-text">{toggle.error}</p> : null}

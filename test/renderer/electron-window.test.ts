@@ -27,6 +27,7 @@ import {
   FakeIpcMain,
   FakeProtocol,
   FakeShell,
+  FakeNotifier,
   FakeTray,
   fakeWindowFactory,
 } from '../support/fake-electron.js';
@@ -85,6 +86,8 @@ beforeAll(async () => {
       createWindow: windows.createWindow,
       createTray: (iconFile) => new FakeTray(iconFile),
       buildMenu: buildFakeMenu,
+      nativeTheme: { shouldUseDarkColors: false },
+      notifier: new FakeNotifier(),
     },
     {
       env: await desktopAppEnv(dir, fake),

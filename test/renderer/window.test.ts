@@ -7,7 +7,7 @@
  * The tests share one page and run in order: the Cursor tests need the tunnel the tunnel test turns on.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
@@ -19,7 +19,7 @@ import { REQUEST_CHANNELS, type BridgeApi } from '../../shared/bridge-api.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { createCursorFixture, readApplicationUser } from '../support/cursor-fixture.js';
 import { FakeTunnelProvider } from '../support/fake-tunnel.js';
-import { buildRenderer, startWindowRpc, type WindowRpc } from '../support/window-rpc.js';
+import { buildRenderer, closeWindowTest, openWindowPage, startWindowRpc, type WindowRpc } from '../support/window-rpc.js';
 
 /** Debian's Chromium, offline: no sandbox (root in a container), no GPU, and nothing that phones home. */
 const CHROMIUM_ARGS = [
@@ -84,7 +84,7 @@ beforeAll(async () => {
   [harness, context] = await Promise.all([
     startAppHarness({
       // PATH holds no `codex` yet: the Codex CLI check fails until a test puts one there.
-      app: { env: { PATH: binDir, CODEX_BRIDGE_CURSOR_DB: cursorDb }, tunnelProvider: tunnel, cursorProbe: cursorApp, loginItem: host.loginItem },
+      app: { env: { PATH: binDir, CODEX_BRIDGE_CURSOR_DB: cursorDb }, tunnelProvider: tunnel, fetchPublic: tunnel.fetch, cursorProbe: cursorApp, loginItem: host.loginItem },
     }),
     chromium.launchPersistentContext(path.join(dir, 'profile'), {
       executablePath: CHROMIUM,
@@ -96,25 +96,19 @@ beforeAll(async () => {
   ]);
   service = createWindowApi(harness.app, host);
   rpc = await startWindowRpc({ service, rendererDir });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-  // CSP violations are reported on the console as errors.
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`);
-  });
-  await page.goto(rpc.url);
-  await page.getByRole('heading', { name: 'Codex Cursor Bridge' }).waitFor();
+  page = await openWindowPage(context, rpc.url, pageProblems);
 });
 
-afterAll(async () => {
-  await context?.close();
-  await rpc?.close();
-  await harness?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => closeWindowTest({ context, rpc, harness, dir }));
 
 function card(title: string): Locator {
   return page.getByRole('region', { name: title });
+}
+
+/** Moves to a section of the window (Overview, Requests, Models, Settings). */
+async function open(section: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: section }).click();
+  await page.getByRole('main', { name: section }).waitFor();
 }
 
 async function textOf(locator: Locator): Promise<string> {
@@ -138,9 +132,8 @@ describe('the desktop window against the real core', () => {
 
     const exposed = await page.evaluate('Object.keys(window.bridge).sort()');
     expect(exposed).toEqual([...Object.keys(REQUEST_CHANNELS), 'onLog', 'onSnapshot'].sort());
-    const header = await textOf(page.locator('.app-header'));
-    expect(header).toContain(`v${(await service.getSnapshot()).version}`);
-    expect(header).toContain(`${harness.baseUrl}/v1`);
+    expect(await textOf(page.getByTestId('status-title'))).toBe('Ready');
+    expect(await textOf(page.locator('.top-bar'))).toContain(`${harness.baseUrl}/v1`);
   });
 
   it('validates RPC calls like the main process does', async () => {
@@ -152,7 +145,11 @@ describe('the desktop window against the real core', () => {
     expect((await post('getToken', '["extra"]')).status).toBe(400);
   });
 
-  it('shows the prerequisite checks (a missing Codex CLI is only a note), and Re-check runs them again', async () => {
+  it('shows the prerequisite checks collapsed when all pass (a missing Codex CLI is only a note), and Re-check runs them again', async () => {
+    const disclosure = card('Prerequisites').locator('details');
+    await pollText(disclosure.locator('summary')).toMatch(/^All \d+ checks pass\.$/);
+    expect(await disclosure.getAttribute('open')).toBeNull();
+    await disclosure.locator('summary').click();
     const codexCheck = card('Prerequisites').locator('[data-check="codex-cli"]');
     await expect.poll(() => textOf(codexCheck)).toContain('not installed (not needed');
     expect(await codexCheck.getAttribute('class')).toBe('check check-ok');
@@ -171,6 +168,7 @@ describe('the desktop window against the real core', () => {
     const coreAliases = ALIASES.filter((definition) => !definition.optional).map((definition) => definition.alias);
     expect(coreAliases).toHaveLength(9);
     expect(aliases.map((row) => row.alias)).toEqual(expect.arrayContaining(coreAliases));
+    await open('Models');
     const models = card('Models');
     await expect.poll(() => models.locator('tbody tr').count()).toBe(aliases.length);
     expect(await textOf(models.locator('.card-header'))).toContain('live catalog');
@@ -181,20 +179,27 @@ describe('the desktop window against the real core', () => {
       expect(cells[3]).toBe(row.serviceTier === 'priority' ? 'priority' : 'standard');
     }
     expect(new Set(aliases.map((row) => row.slug)).size).toBeGreaterThan(1);
+    // Defect 11: the source is said once (the title), no empty Note column.
+    expect(await models.locator('thead th').allTextContents()).toEqual(['Alias', 'Upstream model', 'Effort', 'Tier']);
+    expect(await textOf(models.locator('tbody'))).not.toContain('catalog');
+    await open('Overview');
   });
 
-  it('shows who is signed in and on which plan', async () => {
-    const login = await textOf(card('ChatGPT login'));
+  it('shows who is signed in and on which plan, with the limits in local time', async () => {
+    const login = await textOf(card('ChatGPT account'));
     expect(login).toContain('Signed in as dev@example.com');
     expect(login).toContain('Pro');
-    expect(login).toContain('token valid until');
-    const limits = card('ChatGPT login').getByRole('group', { name: 'Usage limits' });
-    await pollText(limits).toMatch(/5h limit: 10 % used · resets .+Weekly limit: 5 % used · resets /);
+    expect(await card('ChatGPT account').getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    const limits = card('ChatGPT account').getByRole('group', { name: 'Usage limits' });
+    // Defect 6: one time format, local and relative, never ISO UTC.
+    await pollText(limits).toMatch(/5h limit: 10 % used · resets at \d\d:\d\d \(in 1 h\)\s*Weekly limit: 5 % used · resets at tomorrow \d\d:\d\d \(in 1 day\)/);
+    expect(await textOf(page.locator('body'))).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
     const meters = await limits.locator('meter').all();
     expect(await Promise.all(meters.map((meter) => meter.getAttribute('value')))).toEqual(['10', '5']);
   });
 
   it('masks the token, copies the real one to the clipboard, and rotates it after a confirm step', async () => {
+    await open('Settings');
     const panel = card('Bridge token');
     const shown = panel.getByTestId('bridge-token');
     const original = harness.app.token();
@@ -231,30 +236,51 @@ describe('the desktop window against the real core', () => {
 
     await panel.getByRole('button', { name: 'Copy public URL' }).click();
     await expect.poll(() => host.copied.at(-1)).toBe(`${tunnel.publicUrl}/v1`);
+    await open('Overview');
   });
 
-  it('previews, configures and undoes Cursor in its real database', async () => {
-    const panel = card('Cursor');
+  it('Connect Cursor: plain-words preview with the raw diff behind a disclosure, configure, the token right there, a test request, undo', async () => {
+    const panel = card('Connect Cursor');
     const outcome = panel.getByRole('status', { name: 'Cursor outcome' });
     const before = readApplicationUser(cursorDb);
     const publicV1 = `${tunnel.publicUrl}/v1`;
+    const steps = panel.locator('.step');
+    expect(await steps.evaluateAll((items) => items.map((item) => item.getAttribute('data-step-state')))).toEqual(['done', 'done', 'current', 'todo', 'todo']);
 
     await panel.getByRole('button', { name: 'Preview' }).click();
-    await pollText(outcome).toContain(`Configuring Cursor would change ${cursorDb}:`);
+    // Defect 5: plain words first, nothing green, the raw diff only when asked for.
+    await pollText(outcome.locator('.summary')).toBe(`Sets the base URL to ${publicV1}, turns the OpenAI key on, adds 11 models.`);
+    expect(await outcome.getAttribute('class')).toBe('outcome outcome-neutral');
+    expect(await outcome.locator('.diff').isVisible()).toBe(false);
+    await outcome.getByText('Exact changes').click();
     expect(await textOf(outcome.locator('.diff'))).toContain(publicV1);
     expect(readApplicationUser(cursorDb)).toEqual(before);
 
     await panel.getByRole('button', { name: 'Configure Cursor' }).click();
     await pollText(outcome).toContain(`Cursor now uses the bridge at ${publicV1}`);
     expect(cursorBaseUrl()).toBe(publicV1);
+    await expect.poll(() => steps.nth(2).getAttribute('data-step-state')).toBe('done');
+
+    // The token is copied right where the step asks for it.
+    await panel.getByRole('button', { name: 'Copy token' }).click();
+    await expect.poll(() => host.copied.at(-1)).toBe(harness.app.token());
+
+    await panel.getByRole('button', { name: 'Send a test request' }).click();
+    await pollText(panel.getByRole('status', { name: 'Test result' }), 5000).toMatch(/answered with \d+ models: Cursor can reach the bridge\./);
+    expect(await steps.evaluateAll((items) => items.map((item) => item.getAttribute('data-step-state')))).toEqual(['done', 'done', 'done', 'done', 'done']);
+
+    // Defect 5: after a reload the guide still knows Cursor is configured (from its database and the undo record).
+    await page.reload();
+    await expect.poll(() => steps.nth(2).getAttribute('data-step-state')).toBe('done');
+    expect(await panel.getByRole('button', { name: 'Configure again' }).isVisible()).toBe(true);
 
     await panel.getByRole('button', { name: 'Undo' }).click();
     await pollText(outcome).toContain(`Restored Cursor's previous settings in ${cursorDb}.`);
     expect(readApplicationUser(cursorDb)).toEqual(before);
   });
 
-  it('while Cursor runs, asks to quit it and applies by itself once it has; Cancel stops the retries', async () => {
-    const panel = card('Cursor');
+  it('while Cursor runs, asks to quit it and applies by itself once it has; a Cancel is not shown as a failure', async () => {
+    const panel = card('Connect Cursor');
     const waiting = panel.locator('.notice');
     cursorApp.running = true;
     await panel.getByRole('button', { name: 'Configure Cursor' }).click();
@@ -271,7 +297,9 @@ describe('the desktop window against the real core', () => {
     await pollText(waiting).toContain('Quit Cursor to apply.');
     await waiting.getByRole('button', { name: 'Cancel' }).click();
     await waiting.waitFor({ state: 'detached' });
-    expect(await textOf(panel.getByRole('status', { name: 'Cursor outcome' }))).toContain('Stopped waiting for Cursor to quit; nothing was changed.');
+    const cancelled = panel.getByRole('status', { name: 'Cursor outcome' });
+    expect(await textOf(cancelled)).toContain('Stopped waiting for Cursor to quit; nothing was changed.');
+    expect(await cancelled.getAttribute('class')).toBe('outcome outcome-neutral');
     const probesAtCancel = cursorApp.probes;
     cursorApp.running = false;
     await new Promise((resolve) => setTimeout(resolve, CURSOR_RETRY_WAIT_MS));
@@ -296,7 +324,8 @@ describe('the desktop window against the real core', () => {
       // Drain: the row is logged when the stream ends.
     }
     const finishedAt = Date.now();
-    const newest = card('Live requests').locator('tbody tr').first();
+    await open('Requests');
+    const newest = card('Requests').locator('tbody tr').first();
     await expect.poll(() => textOf(newest), { timeout: 1000 }).toContain('bridge-fast →');
     expect(Date.now() - finishedAt).toBeLessThan(1000);
 
@@ -308,10 +337,11 @@ describe('the desktop window against the real core', () => {
     expect(cells[4]).toBe(`bridge-fast → ${logged!.upstreamModel}`);
     expect(cells[5]).toBe('2 / 0');
     expect(Number(cells[6])).toBeGreaterThan(0);
-    expect(await textOf(card('Live requests').locator('tbody tr').nth(1))).toContain('bridge-pro-high →');
+    expect(await textOf(card('Requests').locator('tbody tr').nth(1))).toContain('bridge-pro-high →');
   });
 
   it('toggles start at login through the host', async () => {
+    await open('Settings');
     const toggle = page.getByRole('switch', { name: 'Start at login' });
     expect(await toggle.isChecked()).toBe(false);
     await toggle.click();

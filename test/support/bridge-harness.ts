@@ -24,6 +24,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Written to settings.json in CODEX_BRIDGE_HOME before the bridge starts (e.g. `{ idleTimeoutMs: 300 }`). */
   settings?: Record<string, unknown>;
+  /** No auth.json: the user has not signed in yet (the fake issuer signs them in). */
+  signedOut?: boolean;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function prepareHarness(options: Omit<HarnessOptions, 'bridge'> = {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bridge-e2e-'));
   const fake = await startFakeBackend(options.fake);
   const authPath = path.join(dir, 'codex', 'auth.json');
-  await fake.tokens.writeAuthFile(authPath, { expiresInSec: options.expiresInSec ?? 3600 });
+  if (!options.signedOut) await fake.tokens.writeAuthFile(authPath, { expiresInSec: options.expiresInSec ?? 3600 });
   const home = path.join(dir, 'bridge-home');
   if (options.settings) {
     await mkdir(home, { recursive: true, mode: 0o700 });
@@ -69,6 +71,7 @@ export async function prepareHarness(options: Omit<HarnessOptions, 'bridge'> = {
       CODEX_REFRESH_TOKEN_URL_OVERRIDE: fake.tokenUrl,
       CODEX_AUTH_PATH: authPath,
       CODEX_BRIDGE_HOME: home,
+      CODEX_BRIDGE_AUTH_ISSUER: fake.origin,
       ...options.env,
     },
     { port: 0, host: '127.0.0.1' },

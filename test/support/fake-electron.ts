@@ -211,6 +211,14 @@ export class FakeMenu {
   }
 }
 
+/** Electron's Notification, recorded. */
+export class FakeNotifier {
+  readonly shown: { title: string; body: string }[] = [];
+  notify(title: string, body: string): void {
+    this.shown.push({ title, body });
+  }
+}
+
 export const buildFakeMenu = (template: TrayMenuItem[]): FakeMenu => new FakeMenu(template);
 
 export class FakeTray extends EventEmitter implements TrayLike<FakeMenu> {
@@ -218,7 +226,8 @@ export class FakeTray extends EventEmitter implements TrayLike<FakeMenu> {
   menusBuilt = 0;
   tooltip = '';
   destroyed = false;
-  constructor(readonly iconFile: string) {
+  imagesSet = 0;
+  constructor(public iconFile: string) {
     super();
   }
   setContextMenu(menu: FakeMenu | null): void {
@@ -227,6 +236,10 @@ export class FakeTray extends EventEmitter implements TrayLike<FakeMenu> {
   }
   setToolTip(text: string): void {
     this.tooltip = text;
+  }
+  setImage(iconFile: string): void {
+    this.iconFile = iconFile;
+    this.imagesSet += 1;
   }
   destroy(): void {
     this.destroyed = true;

@@ -80,6 +80,14 @@ export class FakeTunnelProvider implements TunnelProvider {
     return this.current?.localUrl;
   }
 
+  /** `fetch` as the internet would do it: the open tunnel's public URL leads to its loopback proxy. */
+  readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = String(input instanceof Request ? input.url : input);
+    const open = this.current;
+    const routed = open && url.startsWith(open.publicUrl) ? `${open.localUrl}${url.slice(open.publicUrl.length)}` : url;
+    return fetch(routed, init);
+  };
+
   /** How many times start() was called, failures included. */
   get starts(): number {
     return this.startCalls;

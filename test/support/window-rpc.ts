@@ -8,7 +8,8 @@
  *   GET  /bridge-shim.js defines `window.bridge` (exactly the BridgeApi methods) on top of the two above
  * Method names are those of REQUEST_CHANNELS and arguments are checked with `validateArgs`, as in the main process.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import type { BrowserContext, Page } from 'playwright-core';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -232,4 +233,27 @@ export async function startWindowRpc({ service, rendererDir }: WindowRpcOptions)
 
 function isRequestName(value: string): value is RequestName {
   return Object.prototype.hasOwnProperty.call(REQUEST_CHANNELS, value);
+}
+
+/**
+ * The context's first page on the window, collecting what the page itself reports as wrong (uncaught errors, and
+ * console errors, which is where Chromium reports CSP violations); resolves once the status line is shown.
+ */
+export async function openWindowPage(context: BrowserContext, url: string, problems: string[]): Promise<Page> {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  await page.goto(url);
+  await page.getByTestId('status-title').waitFor();
+  return page;
+}
+
+/** Tears down what a window test started, browser first (its event stream keeps the RPC server busy). */
+export async function closeWindowTest(parts: { context?: BrowserContext; rpc?: WindowRpc; harness?: { close(): Promise<void> }; dir?: string }): Promise<void> {
+  await parts.context?.close();
+  await parts.rpc?.close();
+  await parts.harness?.close();
+  if (parts.dir) await rm(parts.dir, { recursive: true, force: true });
 }

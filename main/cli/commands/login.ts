@@ -56,7 +56,7 @@ export async function runLogin(argv: string[], ctx: CliContext): Promise<number>
 }
 
 /** URL and code each on a line of their own, so a script can pick them up. */
-function printProgress(event: SignInProgress, ctx: CliContext): void {
+export function printProgress(event: SignInProgress, ctx: Pick<CliContext, 'stdout'>): void {
   if (event.kind === 'authorize-url') {
     ctx.stdout(event.opened ? 'Opened your browser to sign in with ChatGPT. If it did not open, visit:' : 'Open this URL in a browser to sign in with ChatGPT:');
     ctx.stdout(event.url);

@@ -5,7 +5,9 @@ import { BRIDGE_VERSION } from '../../version.js';
 import { renderCard } from '../card.js';
 import { cliApp } from '../cli-app.js';
 import type { CliContext } from '../cli-context.js';
+import { openInBrowser } from '../open-browser.js';
 import { parseServeFlags } from '../serve-args.js';
+import { printProgress } from './login.js';
 import { SERVE_USAGE } from '../usage.js';
 
 export async function runServe(argv: string[], ctx: CliContext): Promise<number> {
@@ -28,6 +30,8 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
   }
   const app = cliApp(ctx, config, {
     ...(flags.requireToken ? { requireToken: true } : {}),
+    openBrowser: ctx.openBrowser ?? ((url: string) => openInBrowser(url)),
+    ...(ctx.signIn ? { signIn: ctx.signIn } : {}),
     server: {
       onDebug: (line) => ctx.stderr(line),
       onHistoryProblem: (message) => ctx.stderr(`warning: ${message}`),
@@ -39,6 +43,8 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
     ctx.stderr(`codex-cursor-bridge: ${started.message}`);
     return 1;
   }
+
+  if (app.state.get().login.state !== 'ok') await offerSignIn(app, ctx);
 
   // Requests can arrive while the card is being prepared (tunnel, checks): their lines wait for it.
   const earlyLines: string[] = [];
@@ -68,4 +74,26 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
   await app.stop();
   unsubscribe();
   return 0;
+}
+
+/** No usable login: on a terminal, offer the browser sign-in at once; without one, name the command that does it. */
+async function offerSignIn(app: ReturnType<typeof cliApp>, ctx: CliContext): Promise<void> {
+  if (!ctx.ask) {
+    ctx.stdout('Not signed in with ChatGPT: run `codex-cursor-bridge login` (or `codex-cursor-bridge login --device` on a host without a browser).');
+    return;
+  }
+  const answer = (await ctx.ask('Sign in with ChatGPT now? [Y/n] ')).trim().toLowerCase();
+  if (answer !== '' && answer !== 'y' && answer !== 'yes') {
+    ctx.stdout('Not signing in now: run `codex-cursor-bridge login` when you want to.');
+    return;
+  }
+  const unsubscribe = app.state.subscribe((next, previous) => {
+    const progress = next.signIn;
+    if (progress === previous.signIn) return;
+    if (progress?.state === 'waiting-browser') printProgress({ kind: 'authorize-url', url: progress.url, opened: progress.opened }, ctx);
+  });
+  void ctx.stopSignal.then(() => app.cancelSignIn());
+  const outcome = await app.signIn({ method: 'browser' });
+  unsubscribe();
+  (outcome.ok ? ctx.stdout : ctx.stderr)(outcome.message);
 }
