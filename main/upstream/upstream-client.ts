@@ -29,6 +29,8 @@ export interface StreamRequest {
   sessionId: string;
   lite: boolean;
   signal: AbortSignal;
+  /** Told as each HTTP attempt is sent (retries included), so a request in flight can show them as they happen. */
+  onAttempt?(): void;
 }
 
 export interface UpstreamStream {
@@ -71,11 +73,13 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     extraHeaders: Record<string, string>,
     body: string | undefined,
     signal: AbortSignal | undefined,
+    onAttempt?: () => void,
   ): Promise<{ response: Dispatcher.ResponseData; attempts: number }> {
     let creds = await credentials.getCredentials();
     let recoveredFromUnauthorized = false;
     let failures = 0;
     for (let attempts = 1; ; attempts++) {
+      onAttempt?.();
       let response: Dispatcher.ResponseData;
       try {
         response = await request(`${config.upstreamBase}${path}`, {
@@ -126,7 +130,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       const payload = JSON.stringify(body);
       let attempts = 0;
       for (let streamTry = 1; ; streamTry++) {
-        const sent = await send('POST', '/codex/responses', turnHeaders(req), payload, req.signal);
+        const sent = await send('POST', '/codex/responses', turnHeaders(req), payload, req.signal, req.onAttempt);
         attempts += sent.attempts;
         const events = checkedEvents(sent.response.body, idleTimeoutMs);
         const primed = await prime(events, req.signal);
