@@ -137,7 +137,7 @@ describe('the desktop window against the real core', () => {
     expect(built).not.toContain('bridge-shim');
 
     const exposed = await page.evaluate('Object.keys(window.bridge).sort()');
-    expect(exposed).toEqual([...Object.keys(REQUEST_CHANNELS), 'onLog', 'onSnapshot'].sort());
+    expect(exposed).toEqual([...Object.keys(REQUEST_CHANNELS), 'onInFlight', 'onLog', 'onSnapshot'].sort());
     const header = await textOf(page.locator('.app-header'));
     expect(header).toContain(`v${(await service.getSnapshot()).version}`);
     expect(header).toContain(`${harness.baseUrl}/v1`);
