@@ -3,9 +3,11 @@ import { ChecksPanel } from './components/ChecksPanel.js';
 import { CursorPanel } from './components/CursorPanel.js';
 import { Header } from './components/Header.js';
 import { LoginPanel } from './components/LoginPanel.js';
+import { RequestInspector } from './components/RequestInspector.js';
 import { RequestLogTable } from './components/RequestLogTable.js';
 import { TokenPanel } from './components/TokenPanel.js';
 import { TunnelPanel } from './components/TunnelPanel.js';
+import { UsageCharts } from './components/UsageCharts.js';
 import { useSnapshot } from './use-snapshot.js';
 
 export function App() {
@@ -31,6 +33,8 @@ export function App() {
       {/* A new catalog can re-route aliases: remounting reloads the table. */}
       <AliasTable key={`${catalog.state}:${catalog.models}`} />
       <RequestLogTable localUrl={snapshot.localUrl} />
+      <RequestInspector />
+      <UsageCharts />
     </main>
   );
 }
