@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { InFlightRow } from '../../shared/bridge-api.js';
 import { clockTime, latency, statusTone } from '../format.js';
 import { useInspectorRows, type FinishedRow } from '../use-inspector-rows.js';
+import { DataTable, type Column } from './DataTable.js';
 import { Section } from './Section.js';
 
 const NONE = '–';
@@ -58,6 +59,16 @@ interface ModelTotals {
   output: number;
   reasoning: number;
 }
+
+const TOTAL_COLUMNS: Column<ModelTotals>[] = [
+  { header: 'Model', cell: (total) => total.model },
+  { header: 'Requests', numeric: true, cell: (total) => total.requests },
+  { header: 'Errors', numeric: true, cell: (total) => total.errors },
+  { header: 'In', numeric: true, cell: (total) => count(total.input) },
+  { header: 'Cached', numeric: true, cell: (total) => count(total.cached) },
+  { header: 'Out', numeric: true, cell: (total) => count(total.output) },
+  { header: 'Reasoning', numeric: true, cell: (total) => count(total.reasoning) },
+];
 
 function totalsPerModel(rows: readonly FinishedRow[]): ModelTotals[] {
   const totals = new Map<string, ModelTotals>();
@@ -250,32 +261,7 @@ export function RequestInspector() {
         </button>
       ) : null}
       {totals.length > 0 ? (
-        <table className="inspector-totals" aria-label="Totals per model">
-          <thead>
-            <tr>
-              <th>Model</th>
-              <th className="col-num">Requests</th>
-              <th className="col-num">Errors</th>
-              <th className="col-num">In</th>
-              <th className="col-num">Cached</th>
-              <th className="col-num">Out</th>
-              <th className="col-num">Reasoning</th>
-            </tr>
-          </thead>
-          <tbody>
-            {totals.map((total) => (
-              <tr key={total.model} data-model={total.model}>
-                <td>{total.model}</td>
-                <td className="col-num">{total.requests}</td>
-                <td className="col-num">{total.errors}</td>
-                <td className="col-num">{count(total.input)}</td>
-                <td className="col-num">{count(total.cached)}</td>
-                <td className="col-num">{count(total.output)}</td>
-                <td className="col-num">{count(total.reasoning)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable className="inspector-totals" label="Totals per model" columns={TOTAL_COLUMNS} rows={totals} rowKey={(total) => total.model} />
       ) : null}
     </Section>
   );

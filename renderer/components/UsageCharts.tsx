@@ -4,6 +4,7 @@ import type { UsageReportView } from '../../shared/bridge-api.js';
 import { AXIS_COLOR, seriesColor, type Scheme } from '../chart-colors.js';
 import { dateTime } from '../format.js';
 import { useLoad } from '../use-async.js';
+import { DataTable } from './DataTable.js';
 import { Section } from './Section.js';
 
 const PERIODS = [7, 30] as const;
@@ -78,27 +79,17 @@ function TokensChart({ report, scheme, tablesShown }: { report: UsageReportView;
       summary={summary}
       tablesShown={tablesShown}
       table={
-        <table>
-          <caption>Tokens (input + output) per day and model</caption>
-          <thead>
-            <tr>
-              <th>Day</th>
-              <th>Model</th>
-              <th className="col-num">Input</th>
-              <th className="col-num">Output</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.dayModels.map((row) => (
-              <tr key={`${row.day}:${row.model}`}>
-                <td>{row.day}</td>
-                <td>{row.model}</td>
-                <td className="col-num">{count(row.inputTokens)}</td>
-                <td className="col-num">{count(row.outputTokens)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Tokens (input + output) per day and model"
+          columns={[
+            { header: 'Day', cell: (row) => row.day },
+            { header: 'Model', cell: (row) => row.model },
+            { header: 'Input', numeric: true, cell: (row) => count(row.inputTokens) },
+            { header: 'Output', numeric: true, cell: (row) => count(row.outputTokens) },
+          ]}
+          rows={report.dayModels}
+          rowKey={(row) => `${row.day}:${row.model}`}
+        />
       }
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
@@ -133,27 +124,17 @@ function CachedChart({ report, scheme, tablesShown }: { report: UsageReportView;
       summary={summary}
       tablesShown={tablesShown}
       table={
-        <table>
-          <caption>Cached input per day</caption>
-          <thead>
-            <tr>
-              <th>Day</th>
-              <th className="col-num">Input</th>
-              <th className="col-num">Cached</th>
-              <th className="col-num">Share</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.perDay.map((row) => (
-              <tr key={row.day}>
-                <td>{row.day}</td>
-                <td className="col-num">{count(row.inputTokens)}</td>
-                <td className="col-num">{count(row.cachedTokens)}</td>
-                <td className="col-num">{percent(row.cachedShare)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Cached input per day"
+          columns={[
+            { header: 'Day', cell: (row) => row.day },
+            { header: 'Input', numeric: true, cell: (row) => count(row.inputTokens) },
+            { header: 'Cached', numeric: true, cell: (row) => count(row.cachedTokens) },
+            { header: 'Share', numeric: true, cell: (row) => percent(row.cachedShare) },
+          ]}
+          rows={report.perDay}
+          rowKey={(row) => row.day}
+        />
       }
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
@@ -195,27 +176,17 @@ function LimitsChart({ report, scheme, tablesShown }: { report: UsageReportView;
       summary={summary}
       tablesShown={tablesShown}
       table={
-        <table>
-          <caption>Usage-limit readings</caption>
-          <thead>
-            <tr>
-              <th>Window</th>
-              <th>Read at</th>
-              <th className="col-num">Used</th>
-              <th>Resets</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.limits.map((reading, index) => (
-              <tr key={`${reading.label}:${reading.at}:${index}`}>
-                <td>{reading.label}</td>
-                <td>{dateTime(new Date(reading.at).toISOString())}</td>
-                <td className="col-num">{Math.floor(reading.usedPercent)} %</td>
-                <td>{reading.resetsAt === undefined ? '–' : dateTime(new Date(reading.resetsAt).toISOString())}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Usage-limit readings"
+          columns={[
+            { header: 'Window', cell: (reading) => reading.label },
+            { header: 'Read at', cell: (reading) => dateTime(new Date(reading.at).toISOString()) },
+            { header: 'Used', numeric: true, cell: (reading) => `${Math.floor(reading.usedPercent)} %` },
+            { header: 'Resets', cell: (reading) => (reading.resetsAt === undefined ? '–' : dateTime(new Date(reading.resetsAt).toISOString())) },
+          ]}
+          rows={report.limits}
+          rowKey={(reading) => `${reading.label}:${reading.at}`}
+        />
       }
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>

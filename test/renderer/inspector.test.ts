@@ -121,7 +121,7 @@ describe('the request inspector against the real core', () => {
     const cell = row(last.id).locator('td.col-error');
     const box = await cell.boundingBox();
     expect(box!.x + box!.width).toBeLessThanOrEqual(900);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(900);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(900);
 
     await row(last.id).click();
     const details = page.getByRole('region', { name: 'Request details' });
@@ -152,9 +152,9 @@ describe('the request inspector against the real core', () => {
     await expect.poll(() => inspector.locator('.inspector-table tbody tr .col-model').allTextContents()).toEqual(['bridge-pro-high']);
     await inspector.getByRole('combobox', { name: 'Model' }).selectOption('');
     const totals = inspector.getByRole('table', { name: 'Totals per model' });
-    expect(await totals.locator('tr[data-model="bridge-fast"] td').allTextContents()).toEqual(expect.arrayContaining(['bridge-fast', '3', '1']));
-    expect((await totals.locator('tr[data-model="bridge-fast"] td').allTextContents()).slice(0, 3)).toEqual(['bridge-fast', '3', '1']);
-    expect((await totals.locator('tr[data-model="bridge-pro-high"] td').allTextContents()).slice(0, 3)).toEqual(['bridge-pro-high', '1', '0']);
+    expect(await totals.locator('tr[data-key="bridge-fast"] td').allTextContents()).toEqual(expect.arrayContaining(['bridge-fast', '3', '1']));
+    expect((await totals.locator('tr[data-key="bridge-fast"] td').allTextContents()).slice(0, 3)).toEqual(['bridge-fast', '3', '1']);
+    expect((await totals.locator('tr[data-key="bridge-pro-high"] td').allTextContents()).slice(0, 3)).toEqual(['bridge-pro-high', '1', '0']);
   });
 
   it('pause holds the list while requests go on; resume shows them; clear empties it', async () => {
