@@ -93,7 +93,7 @@ function TokensChart({ report, scheme, tablesShown }: { report: UsageReportView;
       }
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+        <BarChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke={AXIS_COLOR[scheme]} strokeOpacity={0.3} />
           <XAxis dataKey="day" stroke={AXIS_COLOR[scheme]} />
           <YAxis stroke={AXIS_COLOR[scheme]} tickFormatter={(value: number) => (value >= 1000 ? `${Math.round(value / 1000)}k` : String(value))} />
@@ -138,7 +138,7 @@ function CachedChart({ report, scheme, tablesShown }: { report: UsageReportView;
       }
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+        <LineChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke={AXIS_COLOR[scheme]} strokeOpacity={0.3} />
           <XAxis dataKey="day" stroke={AXIS_COLOR[scheme]} />
           <YAxis domain={[0, 100]} unit="%" stroke={AXIS_COLOR[scheme]} />
@@ -190,7 +190,7 @@ function LimitsChart({ report, scheme, tablesShown }: { report: UsageReportView;
       }
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <LineChart margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+        <LineChart accessibilityLayer={false} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" stroke={AXIS_COLOR[scheme]} strokeOpacity={0.3} />
           <XAxis
             dataKey="at"

@@ -4,7 +4,8 @@
  * show, details hold the whole error, filters, pause and clear work, past requests come back from the history after a
  * restart, and the charts draw seeded history with the right figures in their text alternative.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBridgeApp, type BridgeApp } from '../../main/app/index.js';
 import { createWindowApi } from '../../main/electron/window-api.js';
 import { openHistoryStore } from '../../main/history/history-store.js';
+import { SERIES_COLORS } from '../../renderer/chart-colors.js';
 import { startAppHarness, type AppHarness } from '../support/app-harness.js';
 import { buildRenderer, startWindowRpc, type WindowRpc } from '../support/window-rpc.js';
 
@@ -51,6 +53,25 @@ async function openWindow(app: BridgeApp): Promise<{ page: Page; rpc: WindowRpc 
   await page.goto(rpc.url);
   await page.getByRole('region', { name: 'Request inspector' }).waitFor();
   return { page, rpc };
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical WCAG A/AA findings inside the sections named, in light and in dark. */
+async function accessibilityFindings(page: Page, sections: string[]): Promise<string[]> {
+  // Evaluated through DevTools, so the page's CSP (script-src 'self') does not apply to the checker.
+  await page.evaluate(AXE_SOURCE);
+  const include = sections.map((name) => [`section[aria-label="${name}"]`]);
+  const findings: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const found = (await page.evaluate(
+      `axe.run({ include: ${JSON.stringify(include)} }, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa'] }).then((result) => result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`,
+    )) as string[];
+    findings.push(...found.map((finding) => `${colorScheme}: ${finding}`));
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return findings;
 }
 
 async function textOf(locator: Locator): Promise<string> {
@@ -157,6 +178,12 @@ describe('the request inspector against the real core', () => {
     expect((await totals.locator('tr[data-key="bridge-pro-high"] td').allTextContents()).slice(0, 3)).toEqual(['bridge-pro-high', '1', '0']);
   });
 
+  it('has no serious accessibility finding with rows and details shown, in light and dark', async () => {
+    await inspector.locator('.inspector-table tbody tr').first().click();
+    expect(await accessibilityFindings(page, ['Request inspector'])).toEqual([]);
+    await page.getByRole('region', { name: 'Request details' }).getByRole('button', { name: 'Close' }).click();
+  });
+
   it('pause holds the list while requests go on; resume shows them; clear empties it', async () => {
     const rows = () => inspector.locator('.inspector-table tbody tr').count();
     const before = await rows();
@@ -251,6 +278,15 @@ describe('the usage charts against the real core', () => {
     expect(await clipped()).toBe(false);
     expect((await table.boundingBox())!.width).toBeGreaterThan(100);
     expect(await table.locator('tbody tr').count()).toBe(3);
+    expect(await accessibilityFindings(page, ['Usage'])).toEqual([]);
     expect(pageProblems, pageProblems.join('\n')).toEqual([]);
+  });
+
+  it('draws in the dark palette when the system is dark', async () => {
+    const firstBar = figure('Tokens per day by model').locator('.recharts-bar-rectangle path').first();
+    await expect.poll(() => firstBar.getAttribute('fill')).toBe(SERIES_COLORS.light[0]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => firstBar.getAttribute('fill')).toBe(SERIES_COLORS.dark[0]);
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 });
