@@ -21,6 +21,9 @@ const SAMPLE_ARGS: Record<RequestName, unknown[]> = {
   cancelSignIn: [],
   signOut: [],
   testPublicUrl: [],
+  inFlightRequests: [],
+  requestHistory: [50, null],
+  usageReport: [7],
 };
 
 function exposed(answer: (channel: string, args: unknown[]) => Promise<unknown>): { bridge: BridgeApi; ipc: FakeIpcRenderer } {
@@ -36,7 +39,7 @@ const row = (id: string): LogRow => ({ id, at: '2025-01-01T00:00:00.000Z', metho
 describe('window.bridge', () => {
   it('has exactly the BridgeApi methods, and nothing of ipcRenderer', () => {
     const { bridge, ipc } = exposed(async () => ({ ok: true, result: null }));
-    expect(Object.keys(bridge).sort()).toEqual([...Object.keys(REQUEST_CHANNELS), 'onLog', 'onSnapshot'].sort());
+    expect(Object.keys(bridge).sort()).toEqual([...Object.keys(REQUEST_CHANNELS), 'onInFlight', 'onLog', 'onSnapshot'].sort());
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
     expect(Object.values(bridge)).not.toContain(ipc);
   });

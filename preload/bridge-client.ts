@@ -3,6 +3,7 @@ import {
   REQUEST_CHANNELS,
   type BridgeApi,
   type BridgeSnapshot,
+  type InFlightRow,
   type IpcAnswer,
   type LogRow,
   type RequestName,
@@ -37,7 +38,7 @@ function subscribe<T>(ipc: IpcRendererLike, channel: string, listener: (payload:
   };
 }
 
-/** One method per request of the contract (Electron's guide: never a generic send/invoke), plus the two event subscriptions. */
+/** One method per request of the contract (Electron's guide: never a generic send/invoke), plus the event subscriptions. */
 export function createBridgeClient(ipc: IpcRendererLike): BridgeApi {
   const requests = Object.fromEntries(
     (Object.entries(REQUEST_CHANNELS) as Array<[RequestName, string]>).map(([name, channel]) => [
@@ -49,6 +50,7 @@ export function createBridgeClient(ipc: IpcRendererLike): BridgeApi {
     ...requests,
     onLog: (listener: (row: LogRow) => void) => subscribe(ipc, EVENT_CHANNELS.log, listener),
     onSnapshot: (listener: (snapshot: BridgeSnapshot) => void) => subscribe(ipc, EVENT_CHANNELS.snapshot, listener),
+    onInFlight: (listener: (rows: InFlightRow[]) => void) => subscribe(ipc, EVENT_CHANNELS.inFlight, listener),
   };
 }
 

@@ -32,7 +32,7 @@ describe('the built preload', () => {
     const ipcRenderer = new FakeIpcRenderer(async (channel, args) => ({ ok: true, result: { channel, args } }));
     runBuiltPreload(code, { contextBridge, ipcRenderer });
     const bridge = contextBridge.exposed.get('bridge') as BridgeApi;
-    expect(Object.keys(bridge).sort()).toEqual([...Object.keys(REQUEST_CHANNELS), 'onLog', 'onSnapshot'].sort());
+    expect(Object.keys(bridge).sort()).toEqual([...Object.keys(REQUEST_CHANNELS), 'onInFlight', 'onLog', 'onSnapshot'].sort());
     await expect(bridge.setTunnel(true)).resolves.toEqual({ channel: REQUEST_CHANNELS.setTunnel, args: [true] });
   });
 });

@@ -4,9 +4,10 @@ import { ChecksPanel } from './components/ChecksPanel.js';
 import { ClientSnippets } from './components/ClientSnippets.js';
 import { CopyButton } from './components/CopyButton.js';
 import { CursorGuide } from './components/CursorGuide.js';
-import { RequestLogTable } from './components/RequestLogTable.js';
+import { RequestInspector } from './components/RequestInspector.js';
 import { SettingsSection } from './components/SettingsSection.js';
 import { StatusHeader } from './components/StatusHeader.js';
+import { UsageCharts } from './components/UsageCharts.js';
 import { SECTIONS, useSection } from './use-section.js';
 import { useSnapshot } from './use-snapshot.js';
 
@@ -51,7 +52,8 @@ export function App() {
             </div>
           </div>
         ) : null}
-        {section === 'requests' ? <RequestLogTable localUrl={snapshot.localUrl} /> : null}
+        {section === 'requests' ? <RequestInspector /> : null}
+        {section === 'usage' ? <UsageCharts /> : null}
         {/* A new catalog can re-route aliases: remounting reloads the table. */}
         {section === 'models' ? <AliasTable key={`${catalog.state}:${catalog.models}`} /> : null}
         {section === 'settings' ? <SettingsSection snapshot={snapshot} /> : null}

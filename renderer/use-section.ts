@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 export const SECTIONS = [
   { id: 'overview', label: 'Overview' },
   { id: 'requests', label: 'Requests' },
+  { id: 'usage', label: 'Usage' },
   { id: 'models', label: 'Models' },
   { id: 'settings', label: 'Settings' },
 ] as const;

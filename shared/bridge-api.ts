@@ -66,6 +66,10 @@ export type CatalogView = z.infer<typeof catalogViewSchema>;
 export const cursorWaitViewSchema = z.object({ attempt: z.number(), maxAttempts: z.number(), retryEveryMs: z.number() });
 export type CursorWaitView = z.infer<typeof cursorWaitViewSchema>;
 
+/** One limit window's outlook: `at this pace the 5h window runs out at 14:20`. */
+export const forecastViewSchema = z.object({ label: z.string(), text: z.string() });
+export type ForecastView = z.infer<typeof forecastViewSchema>;
+
 export const bridgeSnapshotSchema = z.object({
   version: z.string(),
   /** http://127.0.0.1:7711/v1 */
@@ -85,6 +89,8 @@ export const bridgeSnapshotSchema = z.object({
   signIn: z.lazy(() => signInViewSchema).optional(),
   /** Whether the bridge's settings are in Cursor's database (undefined until known). */
   cursorConfigured: z.boolean().optional(),
+  /** Where each limit window is heading at the recent pace, from the usage history; absent while unknown. */
+  forecasts: z.array(forecastViewSchema).optional(),
 });
 export type BridgeSnapshot = z.infer<typeof bridgeSnapshotSchema>;
 
@@ -145,6 +151,46 @@ export const logRowSchema = z.object({
 });
 export type LogRow = z.infer<typeof logRowSchema>;
 
+/** A request read back from the usage history (after a restart): what was recorded, in the log row's shape. */
+export const pastRowSchema = logRowSchema.extend({ fromHistory: z.literal(true) });
+export type PastRow = z.infer<typeof pastRowSchema>;
+
+/**
+ * A request still being answered, as the inspector shows it live: what is known so far (the alias once the body was
+ * read, attempts as retries happen, chunks relayed). `at` is when it arrived; the finished row then comes as a LogRow.
+ */
+export const inFlightRowSchema = logRowSchema.omit({ status: true, latencyMs: true, at: true }).extend({
+  startedAt: z.string(),
+  /** Waiting for the backend's answer, or relaying output (first delta seen). */
+  phase: z.enum(['waiting', 'streaming']),
+});
+export type InFlightRow = z.infer<typeof inFlightRowSchema>;
+
+const tokenTotalsSchema = z.object({
+  requests: z.number(),
+  errors: z.number(),
+  inputTokens: z.number(),
+  cachedTokens: z.number(),
+  outputTokens: z.number(),
+  reasoningTokens: z.number(),
+  /** cachedTokens / inputTokens, 0 without input. */
+  cachedShare: z.number(),
+});
+
+/** The usage history over a period, for the charts: per day and model, per day, the limit readings with their resets. */
+export const usageReportViewSchema = z.object({
+  days: z.number(),
+  /** ISO time the period starts (local midnight). */
+  since: z.string(),
+  dayModels: z.array(tokenTotalsSchema.extend({ day: z.string(), model: z.string() })),
+  perDay: z.array(tokenTotalsSchema.extend({ day: z.string() })),
+  total: tokenTotalsSchema,
+  /** Each reading: epoch ms, the window's label (`5h`, `weekly`), used %, and when that window resets (epoch ms). */
+  limits: z.array(z.object({ at: z.number(), label: z.string(), usedPercent: z.number(), resetsAt: z.number().optional() })),
+  forecasts: z.array(forecastViewSchema),
+});
+export type UsageReportView = z.infer<typeof usageReportViewSchema>;
+
 export const cursorOutcomeSchema = z.object({
   ok: z.boolean(),
   /** What happened, in words, or why nothing was written. */
@@ -194,6 +240,23 @@ export const REQUESTS = {
   signOut: { channel: 'bridge:sign-out', args: noArgs, result: z.lazy(() => actionOutcomeSchema) },
   /** One real request through the public URL with the bridge token: does Cursor's way in work? */
   testPublicUrl: { channel: 'bridge:test-public-url', args: noArgs, result: z.lazy(() => actionOutcomeSchema) },
+  /** The requests being answered now, oldest first (the inspector's start; `onInFlight` follows). */
+  inFlightRequests: { channel: 'bridge:in-flight-requests', args: noArgs, result: z.array(inFlightRowSchema) },
+  /** Past requests from the usage history, newest first: at most `limit`, older than `before` (epoch ms) when given. */
+  requestHistory: {
+    channel: 'bridge:request-history',
+    args: z.tuple([
+      z.number({ error: 'expected a whole number from 1 to 500' }).int({ error: 'expected a whole number from 1 to 500' }).min(1, { error: 'expected a whole number from 1 to 500' }).max(500, { error: 'expected a whole number from 1 to 500' }),
+      z.number({ error: 'expected epoch milliseconds or null' }).nullable(),
+    ]),
+    result: z.array(pastRowSchema),
+  },
+  /** The usage history of the last `days` days (today counts as one). */
+  usageReport: {
+    channel: 'bridge:usage-report',
+    args: z.tuple([z.number({ error: 'expected a whole number of days from 1 to 90' }).int({ error: 'expected a whole number of days from 1 to 90' }).min(1, { error: 'expected a whole number of days from 1 to 90' }).max(90, { error: 'expected a whole number of days from 1 to 90' })]),
+    result: usageReportViewSchema,
+  },
 } as const satisfies Record<string, { channel: `bridge:${string}`; args: z.ZodTuple; result: z.ZodType }>;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -207,12 +270,15 @@ export const REQUEST_CHANNELS = Object.fromEntries(Object.entries(REQUESTS).map(
 export const EVENT_CHANNELS = {
   log: 'bridge:event-log',
   snapshot: 'bridge:event-snapshot',
+  /** The whole in-flight list, whenever a request starts, makes progress (at most every 250 ms) or finishes. */
+  inFlight: 'bridge:event-in-flight',
 } as const;
 
 /** What the window can do. Every method is one IPC request; events arrive through `on…` subscriptions. */
 export type BridgeApi = { [K in RequestName]: (...args: RequestArgs[K]) => Promise<RequestResult[K]> } & {
   onLog(listener: (row: LogRow) => void): () => void;
   onSnapshot(listener: (snapshot: BridgeSnapshot) => void): () => void;
+  onInFlight(listener: (rows: InFlightRow[]) => void): () => void;
 };
 
 /**

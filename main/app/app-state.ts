@@ -1,4 +1,4 @@
-import type { AliasRow, BridgeSnapshot, CatalogView, CursorWaitView, LimitsView, LoginView, LogRow, SignInView, TunnelView } from '../../shared/bridge-api.js';
+import type { AliasRow, BridgeSnapshot, CatalogView, CursorWaitView, ForecastView, InFlightRow, LimitsView, LoginView, LogRow, SignInView, TunnelView } from '../../shared/bridge-api.js';
 import type { AuthStatus } from '../auth/auth-manager.js';
 import type { ResolvedAlias } from '../models/alias-target.js';
 import { creditsText, labelledWindows } from '../usage/describe-limits.js';
@@ -34,10 +34,29 @@ export interface AppState {
     /** The latest thing worth telling about Cursor that no one asked for (re-pointed at a new tunnel URL, or why not). */
     notice?: { seq: number; text: string };
   };
-  requests: { finished: number; last?: LogRow };
+  requests: {
+    finished: number;
+    last?: LogRow;
+    /** Being answered now, oldest first (bounded by the request log: IN_FLIGHT_SHOWN). */
+    inFlight: InFlightRow[];
+    /** The last RECENT_KEPT finished ones, oldest first. */
+    recent: LogRow[];
+  };
+  /** Where each limit window is heading at the recent pace (from the usage history); empty while unknown. */
+  forecasts: ForecastView[];
   settings: { startAtLogin: boolean };
   /** The sign-in under way or last ended in this run (the window shows its progress; the tray offers "Sign in…"). */
   signIn?: SignInView;
+}
+
+/** Finished requests the state keeps for a window that opens later. */
+export const RECENT_KEPT = 200;
+
+/** The requests part after one finished: counted, kept (bounded), no longer in flight. */
+export function withFinished(requests: Snapshot<AppState['requests']>, last: LogRow): AppState['requests'] | Snapshot<AppState['requests']> {
+  const recent = requests.recent.length >= RECENT_KEPT ? [...requests.recent.slice(1 - RECENT_KEPT), last] : [...requests.recent, last];
+  const inFlight = requests.inFlight.some((row) => row.id === last.id) ? requests.inFlight.filter((row) => row.id !== last.id) : requests.inFlight;
+  return { finished: requests.finished + 1, last, inFlight, recent };
 }
 
 export function initialState(version: string, authPath: string, provider: string, startAtLogin: boolean): AppState {
@@ -49,7 +68,8 @@ export function initialState(version: string, authPath: string, provider: string
     aliases: [],
     tunnel: { state: 'off', provider },
     cursor: {},
-    requests: { finished: 0 },
+    requests: { finished: 0, inFlight: [], recent: [] },
+    forecasts: [],
     settings: { startAtLogin },
   };
 }
@@ -101,6 +121,7 @@ export function windowSnapshot(state: Snapshot<AppState>): BridgeSnapshot {
     status: bridgeStatus(state),
     ...(state.signIn ? { signIn: state.signIn } : {}),
     ...(state.cursor.configured !== undefined ? { cursorConfigured: state.cursor.configured } : {}),
+    ...(state.forecasts.length > 0 ? { forecasts: state.forecasts } : {}),
   } as BridgeSnapshot;
 }
 

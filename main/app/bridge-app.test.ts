@@ -9,7 +9,8 @@ import { startAppHarness, type AppHarness } from '../../test/support/app-harness
 import { readApplicationUser } from '../../test/support/cursor-fixture.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
 import { createBridgeApp } from './bridge-app.js';
-import { SHUTDOWN_GRACE_MS, STOPPED_WAITING } from './index.js';
+import { openHistoryStore } from '../history/history-store.js';
+import { SHUTDOWN_GRACE_MS, STOPPED_WAITING, windowSnapshot } from './index.js';
 
 let h: AppHarness | undefined;
 afterEach(async () => {
@@ -240,5 +241,91 @@ describe('the usage limits and the public URL', () => {
     expect(tested.message).toMatch(new RegExp(`^${publicUrl}/v1/models answered with \\d+ models: Cursor can reach the bridge\\.$`));
     h.app.rotateToken();
     expect((await h.app.testPublicUrl()).ok).toBe(true);
+  });
+});
+
+describe('requests in the state', () => {
+  it('a slow stream is in flight with growing chunks, then finishes into the recent ring', async () => {
+    h = await startAppHarness();
+    h.fake.enqueue({ kind: 'paced', deltas: 30, intervalMs: 40 });
+    const stream = h.client.chat.completions.create({ model: 'bridge-fast', stream: true, messages: [{ role: 'user', content: 'slow' }] });
+    const chunks: number[] = [];
+    await vi.waitFor(() => {
+      const [row] = h!.app.state.get().requests.inFlight;
+      expect(row).toMatchObject({ path: '/v1/chat/completions', model: 'bridge-fast', stream: true, phase: 'streaming', attempts: 1 });
+      chunks.push(row!.chunks ?? 0);
+      expect(chunks.filter((count, i) => i > 0 && count > chunks[i - 1]!).length).toBeGreaterThan(0);
+    }, { timeout: 5_000, interval: 100 });
+    for await (const _chunk of await stream);
+    await vi.waitFor(() => expect(h!.app.state.get().requests.inFlight).toEqual([]));
+    const { recent, finished } = h.app.state.get().requests;
+    expect(finished).toBe(1);
+    expect(recent.at(-1)).toMatchObject({ status: 200, model: 'bridge-fast', stream: true });
+    expect(recent.at(-1)!.chunks).toBeGreaterThan(Math.max(...chunks));
+    expect(h.app.recentRequests()).toEqual(recent);
+  });
+
+  it('a retried request shows its attempts while still in flight', async () => {
+    h = await startAppHarness();
+    // The retry waits 1.5 s for its status line: the second attempt must show while it is being sent.
+    h.fake.enqueue({ kind: 'http_error', status: 503, body: { detail: 'overloaded' } }, { kind: 'stall', ms: 1_500 });
+    const answer = h.client.chat.completions.create({ model: 'bridge-fast', messages: [{ role: 'user', content: 'retry me' }] });
+    await vi.waitFor(() => expect(h!.app.state.get().requests.inFlight[0]?.attempts).toBe(2), { timeout: 5_000, interval: 50 });
+    expect(h.app.state.get().requests.inFlight[0]?.phase).toBe('waiting');
+    expect(h.app.state.get().requests.finished).toBe(0);
+    await answer;
+    await vi.waitFor(() => expect(h!.app.state.get().requests.last).toMatchObject({ status: 200, attempts: 2 }));
+  });
+});
+
+describe('usage history use cases', () => {
+  const HOUR = 60 * 60 * 1000;
+  function seed(home: string, now: number): void {
+    const store = openHistoryStore(home)!;
+    store.write({
+      requests: [
+        { id: 'old', at: now - 3 * HOUR, frontEnd: 'messages', alias: 'bridge-pro-high', model: 'gpt-x', status: 200, totalMs: 900.4, inputTokens: 1000, cachedTokens: 600, outputTokens: 40, reasoningTokens: 10, userAgent: 'claude-cli/2', effort: 'high', tier: 'default', attempts: 1, stream: true, bridgeMs: 0.5, upstreamMs: 300, firstTokenMs: 420 },
+        { id: 'new', at: now - HOUR, frontEnd: 'chat', alias: 'bridge-fast', model: 'gpt-y', status: 429, errorCode: 'usage_limit_reached', totalMs: 12, attempts: 1 },
+      ],
+      limits: [
+        { at: now - 40 * 60_000, window: 'primary', windowMinutes: 300, usedPercent: 20, resetsAt: now + 4 * HOUR },
+        { at: now - 10 * 60_000, window: 'primary', windowMinutes: 300, usedPercent: 50, resetsAt: now + 4 * HOUR },
+      ],
+    });
+    store.close();
+  }
+
+  it('past requests come back from history, newest first, in pages', async () => {
+    h = await startAppHarness();
+    const now = Date.now();
+    seed(h.config.home, now);
+    const [newest, older] = h.app.requestHistory(10);
+    expect(newest).toMatchObject({ id: 'new', path: '/v1/chat/completions', status: 429, error: 'usage_limit_reached', fromHistory: true });
+    expect(older).toEqual({
+      id: 'old', at: new Date(now - 3 * HOUR).toISOString(), method: 'POST', path: '/v1/messages', status: 200, latencyMs: 900, frontEnd: 'messages',
+      model: 'bridge-pro-high', upstreamModel: 'gpt-x', stream: true, attempts: 1, promptTokens: 1000, cachedTokens: 600, outputTokens: 40, reasoningTokens: 10,
+      userAgent: 'claude-cli/2', effort: 'high', tier: 'default', bridgeMs: 0.5, upstreamMs: 300, firstTokenMs: 420, fromHistory: true,
+    });
+    expect(h.app.requestHistory(10, now - 2 * HOUR).map((row) => row.id)).toEqual(['old']);
+    expect(h.app.requestHistory(1).map((row) => row.id)).toEqual(['new']);
+  });
+
+  it('the usage report totals the period and labels the limit readings; the forecast reaches the state and the snapshot', async () => {
+    h = await startAppHarness();
+    const now = Date.now();
+    seed(h.config.home, now);
+    const report = h.app.usageReport(7);
+    expect(report.days).toBe(7);
+    expect(report.total).toMatchObject({ requests: 2, errors: 1, inputTokens: 1000, cachedTokens: 600, cachedShare: 0.6 });
+    expect(report.dayModels.map((row) => row.model).sort()).toEqual(['gpt-x', 'gpt-y']);
+    expect(report.limits).toEqual([
+      { at: now - 40 * 60_000, label: '5h', usedPercent: 20, resetsAt: now + 4 * HOUR },
+      { at: now - 10 * 60_000, label: '5h', usedPercent: 50, resetsAt: now + 4 * HOUR },
+    ]);
+    // 30 points in 30 minutes: the rest of the window goes in 50 more minutes, before its reset.
+    expect(report.forecasts).toEqual([{ label: '5h', text: expect.stringMatching(/^at this pace the 5h window runs out at \d\d:\d\d/) }]);
+    await h.app.refresh();
+    expect(h.app.state.get().forecasts).toEqual(report.forecasts);
+    expect(windowSnapshot(h.app.state.get()).forecasts).toEqual(report.forecasts);
   });
 });

@@ -1,4 +1,4 @@
-import type { ActionOutcome, CheckRow, LogRow, SignInMethod, TunnelView } from '../../shared/bridge-api.js';
+import type { ActionOutcome, CheckRow, LogRow, PastRow, SignInMethod, TunnelView, UsageReportView } from '../../shared/bridge-api.js';
 import { authManagerFor, startBridge, type Bridge, type BridgeOptions } from '../bridge.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
 import { systemProcessProbe, type ProcessProbe } from '../cursor/cursor-process.js';
@@ -15,11 +15,12 @@ import { createTunnelManager, type BackoffOptions, type TunnelManager, type Tunn
 import type { TunnelProvider } from '../tunnel/tunnel-provider.js';
 import { createUpstreamClient } from '../upstream/upstream-client.js';
 import { BRIDGE_VERSION } from '../version.js';
-import { initialState, limitsOf, loginOf, tunnelLine, type AppState } from './app-state.js';
+import { initialState, limitsOf, loginOf, tunnelLine, withFinished, type AppState } from './app-state.js';
 import { createCursorUseCases, cursorTarget, type ConfigureRequest, type CursorOutcome, type UndoRequest } from './cursor.js';
 import { signIn, signOut, type SignInDeps } from './sign-in.js';
 import { createStateStore, type Snapshot, type StateStore } from './state-store.js';
 import { refreshAliasesOnNewPlan, repointCursorOnNewTunnelUrl } from './subscribers.js';
+import { pastRequests, readForecasts, usageReportFor, usageReportView } from './usage-history.js';
 
 /** In-flight requests get this long to finish when the bridge stops, whichever surface stops it. */
 export const SHUTDOWN_GRACE_MS = 5_000;
@@ -28,6 +29,8 @@ export const SHUTDOWN_NOTICE = `finishing in-flight requests (up to ${SHUTDOWN_G
 const CATALOG_WAIT_MS = 5_000;
 /** A snapshot never waits longer than this for the backend's usage page; limits that come later are published. */
 const LIMITS_WAIT_MS = 1_500;
+/** New limits are forecast again this long after they stop changing: off the request path, after the history has them. */
+const FORECAST_AFTER_MS = 2_000;
 
 /** Starting at login: only the desktop has it (Electron's login items, an XDG autostart entry on Linux). */
 export interface LoginItem {
@@ -111,7 +114,12 @@ export interface BridgeApp {
   /** Ends a Cursor write that waits for Cursor to quit; that write answers STOPPED_WAITING. */
   cancelCursorWait(): void;
   updateSettings(change: { startAtLogin: boolean }): SettingsOutcome;
+  /** The last finished requests, oldest first. */
   recentRequests(): LogRow[];
+  /** Past requests from the usage history, newest first, older than `before` (epoch ms) when given. */
+  requestHistory(limit: number, before?: number): PastRow[];
+  /** The usage history of the last `days` days, for charts. */
+  usageReport(days: number): UsageReportView;
   /**
    * Signs in with ChatGPT (browser PKCE or device code); the progress is in `state.signIn`, and on success the login
    * is read again into the state (the aliases follow the plan). A second call while one runs cancels the first.
@@ -163,6 +171,26 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
 
   let bridge: Bridge | undefined;
   let stopping: (() => void)[] = [];
+
+  function refreshForecasts(): void {
+    const forecasts = readForecasts(config.home, Date.now());
+    if (JSON.stringify(forecasts) !== JSON.stringify(store.get().forecasts)) patch('forecasts', forecasts);
+  }
+
+  /** Limits change with nearly every answer: the forecast follows once they settle, never on the request path. */
+  function forecastLater(): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    const unsubscribe = store.subscribe((next, previous) => {
+      if (next.limits === previous.limits) return;
+      clearTimeout(timer);
+      timer = setTimeout(refreshForecasts, FORECAST_AFTER_MS);
+      timer.unref();
+    });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }
 
   const cursor = createCursorUseCases({
     target,
@@ -259,7 +287,9 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
       }
       bridge = started;
       stopping = [
-        started.log.subscribe((last) => store.update((state) => ({ ...state, requests: { finished: state.requests.finished + 1, last } }))),
+        started.log.subscribe((last) => store.update((state) => ({ ...state, requests: withFinished(state.requests, last) }))),
+        started.log.watchInFlight((inFlight) => store.update((state) => ({ ...state, requests: { ...state.requests, inFlight } }))),
+        forecastLater(),
         started.onLimitsChange((limits) => patch('limits', limitsOf(limits))),
         repointCursorOnNewTunnelUrl({ store, home: config.home, target, aliases: ALIAS_NAMES }),
         refreshAliasesOnNewPlan(store, syncCatalog),
@@ -307,6 +337,7 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
       const limits = bridge ? await settleWithin(bridge.usage(), LIMITS_WAIT_MS) : undefined;
       await refreshLogin();
       if (limits) patch('limits', limitsOf(limits));
+      refreshForecasts();
       const status = bridge?.models.catalogStatus();
       if (status && (status.state !== store.get().catalog.state || status.models !== store.get().catalog.models)) await syncCatalog();
       return store.get();
@@ -367,7 +398,12 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
       };
     },
 
-    recentRequests: () => bridge?.log.recent() ?? [],
+    recentRequests: () => [...store.get().requests.recent],
+    requestHistory: (limit, before) => pastRequests(config.home, limit, before),
+    usageReport(days) {
+      const now = Date.now();
+      return usageReportView(usageReportFor(config.home, days, now), days, now);
+    },
 
     async signIn({ method }) {
       signingIn?.abort();

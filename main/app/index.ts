@@ -11,9 +11,12 @@
  * - `setTunnel(enabled)`
  * - `previewCursor()` / `configureCursor()` / `undoCursor()` / `cancelCursorWait()` (with the wait while Cursor runs)
  * - `updateSettings({ startAtLogin })`
- * - `recentRequests()`
+ * - `recentRequests()` / `requestHistory(limit, before)` (past requests from the usage history) / `usageReport(days)`
  * - `signIn({ method })` / `cancelSignIn()` / `signOut()`: ChatGPT sign-in (browser PKCE or device code), progress in `state.signIn`
  * - `testPublicUrl()`: one real request through the public tunnel with the bridge token
+ *
+ * The state also holds the requests in flight (`requests.inFlight`, from the request log while they run) and each
+ * limit window's forecast (`forecasts`, read from the history on refresh and once new limits settle).
  *
  * Side effects are named subscribers (subscribers.ts): re-point Cursor on a new tunnel URL, re-resolve the aliases
  * on a new plan. Derived views: `windowSnapshot`, `aliasRows`, `tunnelLine` (app-state.ts), `bridgeStatus` (status.ts).

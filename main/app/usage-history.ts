@@ -2,7 +2,8 @@
  * The usage history as every surface shows it (CLI `usage`, `doctor`, the window): per-day and per-model totals,
  * the cached share of input, the limit readings and where each limit window is heading.
  */
-import { openHistoryStore, type DayModelTotals, type HistoryStore, type LimitReading, type TokenCounts } from '../history/history-store.js';
+import type { ForecastView, LogRow, PastRow, UsageReportView } from '../../shared/bridge-api.js';
+import { openHistoryStore, type DayModelTotals, type HistoryStore, type LimitReading, type RequestRecord, type TokenCounts } from '../history/history-store.js';
 import { resetTime, windowLabel } from '../usage/describe-limits.js';
 import { describeForecast, forecastWindow, type Forecast } from '../usage/forecast.js';
 
@@ -60,11 +61,83 @@ export function usageReportFor(home: string, days: number, now: number): UsageRe
 
 /** Where each limit window is heading, from the recorded history; nothing when there is none to read. */
 export function forecastLines(home: string, now: number): string[] {
+  return readForecasts(home, now).map((view) => view.text);
+}
+
+/** Each window's outlook from the recorded history, labelled (`5h`); nothing when there is none to read. */
+export function readForecasts(home: string, now: number): ForecastView[] {
   try {
-    return forecastSentences(usageReportFor(home, 2, now), now);
+    return forecastViews(usageReportFor(home, 2, now), now);
   } catch {
     return [];
   }
+}
+
+/** The report as the window's charts take it: limit readings labelled, times as ISO or epoch ms, outlooks in words. */
+export function usageReportView(report: UsageReport, days: number, now: number): UsageReportView {
+  const labels = new Map(report.forecasts.map(({ window, windowMinutes }) => [window, windowLabel(windowMinutes, window)]));
+  return {
+    days,
+    since: new Date(report.since).toISOString(),
+    dayModels: report.dayModels,
+    perDay: report.days,
+    total: report.total,
+    limits: report.limits.map((reading) => ({
+      at: reading.at,
+      label: labels.get(reading.window) ?? windowLabel(reading.windowMinutes, reading.window),
+      usedPercent: reading.usedPercent,
+      ...(reading.resetsAt === undefined ? {} : { resetsAt: reading.resetsAt }),
+    })),
+    forecasts: forecastViews(report, now),
+  };
+}
+
+/** Newest first, the requests recorded in `home` before `before` (epoch ms), as the inspector lists them. */
+export function pastRequests(home: string, limit: number, before: number | undefined): PastRow[] {
+  const store = openHistoryStore(home, { create: false });
+  try {
+    return (store?.recentRequests(limit, before) ?? []).map(pastRow);
+  } finally {
+    store?.close();
+  }
+}
+
+/** The paths the front-ends are served on, for rows read back from history (which records the front-end). */
+const FRONT_END_PATHS: Record<string, string> = { chat: '/v1/chat/completions', responses: '/v1/responses', messages: '/v1/messages' };
+
+function pastRow(record: RequestRecord): PastRow {
+  const frontEnd = record.frontEnd as NonNullable<LogRow['frontEnd']>;
+  const optional = {
+    model: record.alias,
+    upstreamModel: record.model,
+    stream: record.stream,
+    attempts: record.attempts,
+    promptTokens: record.inputTokens,
+    cachedTokens: record.cachedTokens,
+    outputTokens: record.outputTokens,
+    reasoningTokens: record.reasoningTokens,
+    // History keeps the error's code, not its words.
+    error: record.errorCode,
+    errorCode: record.errorCode,
+    userAgent: record.userAgent,
+    effort: record.effort,
+    tier: record.tier,
+    fallbackFrom: record.fallbackFrom,
+    bridgeMs: record.bridgeMs,
+    upstreamMs: record.upstreamMs,
+    firstTokenMs: record.firstTokenMs,
+  };
+  return {
+    id: record.id,
+    at: new Date(record.at).toISOString(),
+    method: 'POST',
+    path: FRONT_END_PATHS[frontEnd] ?? frontEnd,
+    status: record.status,
+    latencyMs: Math.round(record.totalMs),
+    frontEnd,
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+    fromHistory: true,
+  };
 }
 
 /** One line per limit window: its latest reading, peak and outlook (`5h window: 40 % used at 14:02 (peak 41 %, 3 readings); …`). */
@@ -80,9 +153,12 @@ export function limitLines(report: UsageReport, now: number): string[] {
   });
 }
 
-/** One sentence per window whose pace is known: `at this pace the 5h window runs out at 14:20`. */
-export function forecastSentences(report: UsageReport, now: number): string[] {
-  return report.forecasts.flatMap(({ window, windowMinutes, forecast }) => describeForecast(forecast, windowMinutes, window, now) ?? []);
+/** One outlook per window whose pace is known: `5h`: `at this pace the 5h window runs out at 14:20`. */
+export function forecastViews(report: UsageReport, now: number): ForecastView[] {
+  return report.forecasts.flatMap(({ window, windowMinutes, forecast }) => {
+    const text = describeForecast(forecast, windowMinutes, window, now);
+    return text === undefined ? [] : [{ label: windowLabel(windowMinutes, window), text }];
+  });
 }
 
 function grouped(rows: DayModelTotals[], key: (row: DayModelTotals) => string): Array<[string, TokenTotals]> {

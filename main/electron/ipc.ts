@@ -64,13 +64,17 @@ function call<K extends RequestName>(service: BridgeApi, name: K, args: RequestA
 }
 
 /** Pushes the core's log rows and snapshots to one window until the returned function is called. */
-export function forwardEvents(service: Pick<BridgeApi, 'onLog' | 'onSnapshot'>, webContents: WebContentsLike): () => void {
+export function forwardEvents(service: Pick<BridgeApi, 'onLog' | 'onSnapshot' | 'onInFlight'>, webContents: WebContentsLike): () => void {
   const sendTo =
     (channel: string) =>
     (payload: unknown): void => {
       if (!webContents.isDestroyed()) webContents.send(channel, payload);
     };
-  const unsubscribes = [service.onLog(sendTo(EVENT_CHANNELS.log)), service.onSnapshot(sendTo(EVENT_CHANNELS.snapshot))];
+  const unsubscribes = [
+    service.onLog(sendTo(EVENT_CHANNELS.log)),
+    service.onSnapshot(sendTo(EVENT_CHANNELS.snapshot)),
+    service.onInFlight(sendTo(EVENT_CHANNELS.inFlight)),
+  ];
   return () => {
     for (const unsubscribe of unsubscribes) unsubscribe();
   };

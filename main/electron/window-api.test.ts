@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bridgeSnapshotSchema, type BridgeSnapshot, type LogRow } from '../../shared/bridge-api.js';
+import { bridgeSnapshotSchema, inFlightRowSchema, usageReportViewSchema, validateArgs, type BridgeSnapshot, type InFlightRow, type LogRow } from '../../shared/bridge-api.js';
 import { startAppHarness, type AppHarness } from '../../test/support/app-harness.js';
 import { readApplicationUser, realisticApplicationUser } from '../../test/support/cursor-fixture.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
@@ -78,6 +78,28 @@ describe('the window API on the running core', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ path: '/v1/chat/completions', status: 200, model: 'bridge-mini' });
     expect((await service.recentLog()).length).toBe(2);
+  });
+
+  it('pushes the in-flight list as a request starts and finishes, and answers the history and usage requests', async () => {
+    const { harness, service } = await setUp();
+    const pushed: InFlightRow[][] = [];
+    const unsubscribe = service.onInFlight((rows) => pushed.push(rows));
+    harness.fake.enqueue({ kind: 'stall', ms: 600 });
+    const answer = harness.client.chat.completions.create({ model: 'bridge-mini', messages: [{ role: 'user', content: 'in flight' }] });
+    await vi.waitFor(() => expect(pushed.some((rows) => rows[0]?.model === 'bridge-mini')).toBe(true));
+    expect(await service.inFlightRequests()).toEqual([expect.objectContaining({ path: '/v1/chat/completions', model: 'bridge-mini', phase: 'waiting' })]);
+    await answer;
+    await vi.waitFor(() => expect(pushed.at(-1)).toEqual([]));
+    unsubscribe();
+    expect(inFlightRowSchema.array().parse(pushed.flat())).toEqual(pushed.flat());
+    // The history recorder writes in batches off the request path (within a second).
+    const finished = (await service.recentLog()).at(-1)!;
+    await vi.waitFor(async () => expect((await service.requestHistory(10, null)).map((row) => row.id)).toEqual([finished.id]), { timeout: 3000 });
+    const report = await service.usageReport(7);
+    expect(usageReportViewSchema.strict().parse(report)).toEqual(report);
+    expect(report).toMatchObject({ days: 7, total: { requests: 1, inputTokens: finished.promptTokens } });
+    expect(() => validateArgs('requestHistory', [0, null])).toThrow('bridge:request-history: expected a whole number from 1 to 500');
+    expect(() => validateArgs('usageReport', [7.5])).toThrow('bridge:usage-report: expected a whole number of days from 1 to 90');
   });
 
   it('shows the usage limits: from the usage page at first, then from each answer, pushed to an open window', async () => {

@@ -37,9 +37,17 @@ export function createWindowApi(app: BridgeApp, clipboard: Clipboard): BridgeApi
     cancelSignIn: async () => app.cancelSignIn(),
     signOut: () => app.signOut(),
     testPublicUrl: () => app.testPublicUrl(),
+    inFlightRequests: async () => [...app.state.get().requests.inFlight],
+    requestHistory: async (limit, before) => app.requestHistory(limit, before ?? undefined),
+    usageReport: async (days) => app.usageReport(days),
     onLog(listener) {
       return app.state.subscribe((next, previous) => {
         if (next.requests.last && next.requests.last !== previous.requests.last) listener(next.requests.last);
+      });
+    },
+    onInFlight(listener) {
+      return app.state.subscribe((next, previous) => {
+        if (next.requests.inFlight !== previous.requests.inFlight) listener([...next.requests.inFlight]);
       });
     },
     onSnapshot(listener) {

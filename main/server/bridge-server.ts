@@ -64,6 +64,9 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
   async function handle(req: IncomingMessage, res: TimedResponse): Promise<void> {
     const path = routePath(req.url ?? '/');
     const log: Partial<RequestLogEntry> = {};
+    const id = randomUUID();
+    const userAgent = boundedUserAgent(req.headers['user-agent']);
+    options.log.start({ id, startedAt: new Date().toISOString(), method: req.method ?? 'GET', path, ...(userAgent === undefined ? {} : { userAgent }) }, log);
     const controller = new AbortController();
     // A shutdown aborts with the ApiError the client must see; anything else means the client went away.
     const clientGone = (): boolean => controller.signal.aborted && !(controller.signal.reason instanceof ApiError);
@@ -109,14 +112,14 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
       budget.give(leased);
       if (clientGone()) log.error ??= 'client disconnected';
       options.log.add({
-        id: randomUUID(),
+        id,
         at: new Date().toISOString(),
         method: req.method ?? 'GET',
         path,
         // 499: the client closed the connection before the answer was complete (nginx's convention).
         status: clientGone() ? 499 : res.statusCode,
         latencyMs: Math.round(res.timing.elapsedMs()),
-        ...(log.frontEnd ? { userAgent: boundedUserAgent(req.headers['user-agent']), ...res.timing.phases() } : {}),
+        ...(log.frontEnd ? { userAgent, ...res.timing.phases() } : {}),
         ...log,
       });
     }

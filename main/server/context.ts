@@ -61,7 +61,6 @@ export async function openUpstream(
     if (fallback === undefined || fallback === target.alias || !isUsageLimit(error) || ctx.signal.aborted) throw error;
     const to = await ctx.services.models.resolve(fallback).catch(() => undefined);
     if (!to) throw error;
-    ctx.log.attempts = (ctx.log.attempts ?? 0) + 1;
     ctx.log.fallbackFrom = target.alias;
     ctx.log.upstreamModel = to.slug;
     ctx.res.setHeader('x-bridge-fallback', `${target.alias}->${to.alias}`);
@@ -75,9 +74,14 @@ async function send(ctx: RequestContext, target: ModelTarget, body: object, sess
   if (typeof sent.reasoning?.effort === 'string') ctx.log.effort = sent.reasoning.effort;
   ctx.log.tier = typeof sent.service_tier === 'string' ? sent.service_tier : 'default';
   ctx.res.timing.upstreamStart();
-  const upstream = await ctx.services.upstream.openResponsesStream(body, { sessionId, lite: target.lite, signal: ctx.signal });
+  const before = ctx.log.attempts ?? 0;
+  // Counted as they are sent, so the in-flight list shows retries while they happen.
+  const onAttempt = (): void => {
+    ctx.log.attempts = (ctx.log.attempts ?? 0) + 1;
+  };
+  const upstream = await ctx.services.upstream.openResponsesStream(body, { sessionId, lite: target.lite, signal: ctx.signal, onAttempt });
   ctx.res.timing.upstreamOpen();
-  ctx.log.attempts = (ctx.log.attempts ?? 0) + upstream.attempts;
+  ctx.log.attempts = before + upstream.attempts;
   return upstream.events;
 }
 

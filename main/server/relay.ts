@@ -31,6 +31,7 @@ export async function relayStream<T>(ctx: RequestContext, open: () => Promise<As
     for await (const event of events) {
       noteEvent(ctx, event);
       for (const item of plan.translate(event)) sse.send(item, plan.eventName?.(item));
+      ctx.log.chunks = sse.chunks; // read by the in-flight list, never waited for
       await sse.drained();
     }
     for (const item of plan.finish()) sse.send(item, plan.eventName?.(item));

@@ -29,6 +29,8 @@ export interface StreamRequest {
   sessionId: string;
   lite: boolean;
   signal: AbortSignal;
+  /** Told as each HTTP attempt is sent (retries included), so a request in flight can show them as they happen. */
+  onAttempt?(): void;
 }
 
 export interface UpstreamStream {
@@ -76,10 +78,12 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     body: string | undefined,
     signal: AbortSignal | undefined,
     budget: AttemptBudget,
+    onAttempt?: () => void,
   ): Promise<Dispatcher.ResponseData> {
     let creds = await credentials.getCredentials();
     for (;;) {
       budget.take();
+      onAttempt?.();
       let response: Dispatcher.ResponseData;
       try {
         response = await request(`${config.upstreamBase}${path}`, {
@@ -126,7 +130,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       // One budget for the whole client request: HTTP retries and stream retries draw from the same attempts.
       const budget = new AttemptBudget(policy.maxAttempts);
       for (;;) {
-        const response = await send('POST', '/codex/responses', turnHeaders(req), payload, req.signal, budget);
+        const response = await send('POST', '/codex/responses', turnHeaders(req), payload, req.signal, budget, req.onAttempt);
         const events = checkedEvents(response.body, idleTimeoutMs);
         const primed = await prime(events, req.signal);
         if (primed.error) {

@@ -196,15 +196,16 @@ describe('the window, state by state, from a fresh machine to a working bridge',
     expect(await guide.getByRole('button', { name: 'Configure Cursor' }).isEnabled()).toBe(true);
   });
 
-  it('the request log: a failed request shows its whole error at 900 px, in the Requests section (defect 4)', async () => {
+  it('the request inspector: a failed request shows its whole error at 900 px, in the Requests section (defect 4)', async () => {
     await expect(harness.client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow();
     await open('Requests');
-    const error = page.getByRole('region', { name: 'Requests' }).locator('tbody tr').first().locator('.error-cell');
+    const row = page.getByRole('region', { name: 'Request inspector' }).locator('tbody tr', { hasText: 'gpt-4o' }).first();
     const logged = harness.app.recentRequests().at(-1)!.error!;
-    await expect.poll(() => textOf(error)).toBe(logged);
-    const box = (await error.boundingBox())!;
+    await expect.poll(() => textOf(row.locator('.col-error'))).toBe(logged);
+    const box = (await row.locator('.col-error').boundingBox())!;
     expect(box.x + box.width).toBeLessThanOrEqual(900);
-    expect(await error.evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
+    await row.getByRole('button').click();
+    expect(await textOf(page.getByRole('region', { name: 'Request details' }))).toContain(logged);
     await open('Overview');
   });
 

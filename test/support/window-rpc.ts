@@ -4,7 +4,7 @@
  * drives the real window against the real core. Electron's preload + IPC are replaced by (electron-window.ts keeps
  * them):
  *   POST /rpc/<method>   body: JSON array of arguments → {ok:true, result} | {ok:false, error:{message}}
- *   GET  /events         SSE: `event: log` / `event: snapshot`, data = the JSON row / snapshot
+ *   GET  /events         SSE: `event: log` / `event: snapshot` / `event: inFlight`, data = the JSON row / snapshot / rows
  *   GET  /bridge-shim.js defines `window.bridge` (exactly the BridgeApi methods) on top of the two above
  * Method names are those of REQUEST_CHANNELS and arguments are checked with `validateArgs`, as in the main process.
  */
@@ -82,7 +82,8 @@ function installBridgeShim(requestNames: readonly string[]): void {
     EventSource: new (url: string) => PageEventSource;
     bridge?: unknown;
   };
-  const listeners: Record<'log' | 'snapshot', Set<Listener>> = { log: new Set(), snapshot: new Set() };
+  type Kind = 'log' | 'snapshot' | 'inFlight';
+  const listeners: Record<Kind, Set<Listener>> = { log: new Set(), snapshot: new Set(), inFlight: new Set() };
   let source: PageEventSource | undefined;
 
   async function call(name: string, args: unknown[]): Promise<unknown> {
@@ -96,10 +97,10 @@ function installBridgeShim(requestNames: readonly string[]): void {
     return answer.result;
   }
 
-  function subscribe(kind: 'log' | 'snapshot', listener: Listener): () => void {
+  function subscribe(kind: Kind, listener: Listener): () => void {
     if (!source) {
       source = new page.EventSource('./events');
-      for (const name of ['log', 'snapshot'] as const) {
+      for (const name of ['log', 'snapshot', 'inFlight'] as const) {
         source.addEventListener(name, (event) => {
           const payload: unknown = JSON.parse(event.data);
           for (const each of listeners[name]) each(payload);
@@ -116,6 +117,7 @@ function installBridgeShim(requestNames: readonly string[]): void {
   for (const name of requestNames) api[name] = (...args: unknown[]) => call(name, args);
   api.onLog = (listener: Listener) => subscribe('log', listener);
   api.onSnapshot = (listener: Listener) => subscribe('snapshot', listener);
+  api.onInFlight = (listener: Listener) => subscribe('inFlight', listener);
   // Like contextBridge.exposeInMainWorld: a frozen, non-writable global.
   Object.defineProperty(page, 'bridge', { value: Object.freeze(api), writable: false, configurable: false });
 }
@@ -176,7 +178,7 @@ export async function startWindowRpc({ service, rendererDir }: WindowRpcOptions)
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write(': connected\n\n');
     const push = (event: string) => (payload: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
-    const unsubscribe = [service.onLog(push('log')), service.onSnapshot(push('snapshot'))];
+    const unsubscribe = [service.onLog(push('log')), service.onSnapshot(push('snapshot')), service.onInFlight(push('inFlight'))];
     streams.add(res);
     req.on('close', () => {
       streams.delete(res);
