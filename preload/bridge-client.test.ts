@@ -17,6 +17,8 @@ const SAMPLE_ARGS: Record<RequestName, unknown[]> = {
   undoCursor: [],
   cancelCursorWait: [],
   setStartAtLogin: [true],
+  getSettings: [],
+  updateSettings: [{ port: 7712 }],
 };
 
 function exposed(answer: (channel: string, args: unknown[]) => Promise<unknown>): { bridge: BridgeApi; ipc: FakeIpcRenderer } {

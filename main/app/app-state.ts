@@ -1,4 +1,4 @@
-import type { AliasRow, BridgeSnapshot, CatalogView, CursorWaitView, LimitsView, LoginView, LogRow, TunnelView } from '../../shared/bridge-api.js';
+import type { AliasRow, BridgeSnapshot, SecretsStorage, CatalogView, CursorWaitView, LimitsView, LoginView, LogRow, TunnelView } from '../../shared/bridge-api.js';
 import type { AuthStatus } from '../auth/auth-manager.js';
 import type { ResolvedAlias } from '../models/alias-target.js';
 import { creditsText, labelledWindows } from '../usage/describe-limits.js';
@@ -34,10 +34,10 @@ export interface AppState {
     notice?: { seq: number; text: string };
   };
   requests: { finished: number; last?: LogRow };
-  settings: { startAtLogin: boolean };
+  settings: { startAtLogin: boolean; secretsStorage: SecretsStorage };
 }
 
-export function initialState(version: string, authPath: string, provider: string, startAtLogin: boolean): AppState {
+export function initialState(version: string, authPath: string, provider: string, settings: AppState['settings']): AppState {
   return {
     version,
     server: { running: false, tokenRequired: false },
@@ -47,7 +47,7 @@ export function initialState(version: string, authPath: string, provider: string
     tunnel: { state: 'off', provider },
     cursor: {},
     requests: { finished: 0 },
-    settings: { startAtLogin },
+    settings,
   };
 }
 

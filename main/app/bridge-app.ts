@@ -1,4 +1,4 @@
-import type { CheckRow, LogRow, TunnelView } from '../../shared/bridge-api.js';
+import type { CheckRow, LogRow, SettingsChange, SettingsOutcome, SettingsView, TunnelView } from '../../shared/bridge-api.js';
 import { authManagerFor, startBridge, type Bridge, type BridgeOptions } from '../bridge.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
 import { systemProcessProbe, type ProcessProbe } from '../cursor/cursor-process.js';
@@ -8,7 +8,8 @@ import { ALIAS_NAMES } from '../models/aliases.js';
 import { LOOPBACK_HOSTS } from '../server/guard.js';
 import { listenFailureMessage, type ListenRemedies } from '../server/listen-failure.js';
 import { loadOrCreateBridgeToken, rotateBridgeToken } from '../settings/bridge-token.js';
-import { createSettingsStore, type BridgeSettings } from '../settings/settings-store.js';
+import { createSecretStore, type SecretCipher } from '../settings/secret-store.js';
+import { createSettingsStore, settingsFileOptions, type BridgeSettings, type SettingsFile, type SettingsFileOptions } from '../settings/settings-store.js';
 import { settleWithin } from '../settle-within.js';
 import { tunnelProviderFor } from '../tunnel/configured-provider.js';
 import { createTunnelManager, type BackoffOptions, type TunnelManager, type TunnelStatus } from '../tunnel/tunnel-manager.js';
@@ -18,7 +19,16 @@ import { BRIDGE_VERSION } from '../version.js';
 import { initialState, limitsOf, loginOf, tunnelLine, type AppState } from './app-state.js';
 import { createCursorUseCases, cursorTarget, type ConfigureRequest, type CursorOutcome, type UndoRequest } from './cursor.js';
 import { createStateStore, type Snapshot, type StateStore } from './state-store.js';
-import { refreshAliasesOnNewPlan, repointCursorOnNewTunnelUrl } from './subscribers.js';
+import { createSettingsUseCases } from './settings.js';
+import {
+  notifyLoginProblem,
+  notifyTunnelDown,
+  notifyTunnelUrlChanged,
+  notifyUsageThresholds,
+  refreshAliasesOnNewPlan,
+  repointCursorOnNewTunnelUrl,
+  type Notify,
+} from './subscribers.js';
 
 /** In-flight requests get this long to finish when the bridge stops, whichever surface stops it. */
 export const SHUTDOWN_GRACE_MS = 5_000;
@@ -48,6 +58,12 @@ export interface BridgeAppDeps {
   /** Replaces the check for a running Cursor. */
   cursorProbe?: ProcessProbe;
   loginItem?: LoginItem;
+  /** Opens settings.json with these options: electron-store in the app, conf in the CLI (`openConfSettingsFile`). */
+  openSettingsFile(options: SettingsFileOptions): SettingsFile;
+  /** The OS keychain (Electron's safeStorage) where it is available; without it secrets are 0600 files. */
+  secretCipher?: SecretCipher;
+  /** Where notices go: OS notifications in the app, lines in the CLI. */
+  notify?: Notify;
   server?: Pick<BridgeOptions, 'onInternalError' | 'onDebug' | 'keepAliveMs' | 'onHistoryProblem'>;
 }
 
@@ -77,11 +93,7 @@ export interface TokenOutcome {
   message: string;
 }
 
-export interface SettingsOutcome {
-  ok: boolean;
-  startAtLogin: boolean;
-  message: string;
-}
+export type { SettingsOutcome };
 
 export interface BridgeApp {
   readonly state: StateStore<AppState>;
@@ -103,7 +115,10 @@ export interface BridgeApp {
   undoCursor(request?: UndoRequest): Promise<CursorOutcome>;
   /** Ends a Cursor write that waits for Cursor to quit; that write answers STOPPED_WAITING. */
   cancelCursorWait(): void;
-  updateSettings(change: { startAtLogin: boolean }): SettingsOutcome;
+  /** settings.json as the settings form shows it. */
+  getSettings(): SettingsView;
+  /** Saves a change; the outcome says what is in force now and what needs a restart, or what is wrong, in words. */
+  updateSettings(change: SettingsChange): SettingsOutcome;
   recentRequests(): LogRow[];
 }
 
@@ -125,7 +140,8 @@ function withoutPublicUrl({ publicUrl: _publicUrl, ...view }: Snapshot<AppState[
 
 export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
   const { config, env } = deps;
-  const settings = createSettingsStore(config.home);
+  const secrets = createSecretStore(config.home, deps.secretCipher);
+  const settings = createSettingsStore(config.home, () => deps.openSettingsFile(settingsFileOptions(config.home, secrets)));
   const safeSettings = (): BridgeSettings => {
     try {
       return settings.read();
@@ -133,10 +149,29 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
       return {}; // the start reports a broken file; later, the last good settings are served
     }
   };
+  /** The ngrok authtoken from the secret store; one this process cannot open is left to ngrok's own config. */
+  const ngrokAuthtoken = (): string | undefined => {
+    try {
+      return secrets.read('ngrok-authtoken');
+    } catch {
+      return undefined;
+    }
+  };
+  const settingsUseCases = createSettingsUseCases({
+    config,
+    settings,
+    secrets,
+    startAtLogin: () => deps.loginItem?.isEnabled() ?? safeSettings().startAtLogin === true,
+    setStartAtLogin(enabled) {
+      if (!deps.loginItem) return { ok: false, now: false, message: 'Starting at login needs the desktop app.' };
+      const now = deps.loginItem.setEnabled(enabled);
+      return { ok: now === enabled, now, ...(now === enabled ? {} : { message: `The system kept start at login ${now ? 'on' : 'off'}.` }) };
+    },
+  });
   const probe = deps.cursorProbe ?? systemProcessProbe();
   const target = () => cursorTarget(env, config.home, probe);
   const store = createStateStore<AppState>(
-    initialState(BRIDGE_VERSION, config.authPath, safeSettings().tunnel?.provider ?? 'ngrok', deps.loginItem?.isEnabled() ?? false),
+    initialState(BRIDGE_VERSION, config.authPath, safeSettings().tunnel?.provider ?? 'ngrok', { startAtLogin: deps.loginItem?.isEnabled() ?? false, secretsStorage: secrets.storage }),
   );
   const patch = <K extends keyof AppState>(key: K, value: AppState[K] | Snapshot<AppState[K]>): void =>
     store.update((state) => ({ ...state, [key]: value }));
@@ -147,7 +182,7 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
   const cursor = createCursorUseCases({
     target,
     aliases: ALIAS_NAMES,
-    bridgeToken: () => bridge?.bridgeToken ?? loadOrCreateBridgeToken(config.home),
+    bridgeToken: () => bridge?.bridgeToken ?? loadOrCreateBridgeToken(secrets),
     publicUrl: () => store.get().tunnel.publicUrl ?? readPublicUrl(config.home),
     onWait: (wait) => store.update((state) => ({ ...state, cursor: { ...state.cursor, wait } })),
     onConfigured: (configured) => store.update((state) => ({ ...state, cursor: { ...state.cursor, configured } })),
@@ -176,7 +211,8 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
 
   async function startTunnel(running: Bridge): Promise<TunnelOutcome> {
     if (!tunnel) {
-      const provider = deps.tunnelProvider ?? tunnelProviderFor(safeSettings().tunnel, env);
+      const saved = safeSettings().tunnel;
+      const provider = deps.tunnelProvider ?? tunnelProviderFor({ ...saved, authtoken: ngrokAuthtoken() ?? saved?.authtoken }, env);
       const manager: TunnelManager = createTunnelManager({
         provider,
         localPort: running.address.port,
@@ -224,6 +260,7 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
         started = await startBridge({
           config,
           settings,
+          secrets,
           ...(deps.requireToken ? { requireToken: true } : {}),
           ...deps.server,
           exposure: () => {
@@ -241,6 +278,9 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
         started.onLimitsChange((limits) => patch('limits', limitsOf(limits))),
         repointCursorOnNewTunnelUrl({ store, home: config.home, target, aliases: ALIAS_NAMES }),
         refreshAliasesOnNewPlan(store, syncCatalog),
+        ...(deps.notify
+          ? [notifyTunnelUrlChanged, notifyTunnelDown, notifyLoginProblem, notifyUsageThresholds].map((subscriber) => subscriber(store, deps.notify!))
+          : []),
       ];
       patch('server', { running: true, baseUrl: started.baseUrl, tokenRequired: started.tokenRequired() });
       const [configured] = await Promise.all([cursor.isConfigured(), refreshLogin(), settleWithin(started.models.refresh(), CATALOG_WAIT_MS)]);
@@ -309,11 +349,11 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
       return { ok: failed === 0, checks, message: failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.` };
     },
 
-    token: () => bridge?.bridgeToken ?? loadOrCreateBridgeToken(config.home),
+    token: () => bridge?.bridgeToken ?? loadOrCreateBridgeToken(secrets),
 
     rotateToken() {
       if (bridge) return { token: bridge.rotateToken(), message: 'The bridge token was replaced; clients must send the new one from now on.' };
-      return { token: rotateBridgeToken(config.home), message: 'The bridge token was replaced; a bridge already running keeps the old one until it restarts.' };
+      return { token: rotateBridgeToken(secrets), message: 'The bridge token was replaced; a bridge already running refuses the old one within a second.' };
     },
 
     setTunnel(enabled, options = {}) {
@@ -330,17 +370,12 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
     undoCursor: (request = {}) => cursor.undo(request),
     cancelCursorWait: () => cursor.cancelWait(),
 
+    getSettings: () => settingsUseCases.view(),
+
     updateSettings(change) {
-      const loginItem = deps.loginItem;
-      if (!loginItem) return { ok: false, startAtLogin: false, message: 'Starting at login needs the desktop app.' };
-      const now = loginItem.setEnabled(change.startAtLogin);
-      settings.update({ startAtLogin: now });
-      patch('settings', { ...store.get().settings, startAtLogin: now });
-      return {
-        ok: now === change.startAtLogin,
-        startAtLogin: now,
-        message: now ? 'The bridge starts when you log in.' : 'The bridge does not start when you log in.',
-      };
+      const outcome = settingsUseCases.update(change, store.get().tunnel.state !== 'off');
+      patch('settings', { ...store.get().settings, startAtLogin: outcome.settings.startAtLogin });
+      return outcome;
     },
 
     recentRequests: () => bridge?.log.recent() ?? [],

@@ -1,4 +1,4 @@
-import type { AppState, Snapshot } from '../app/index.js';
+import { whenText, type AppState, type Snapshot } from '../app/index.js';
 
 /** The startup card, derived from the state: where the bridge listens, what each alias maps to, what to paste. */
 export function renderCard(state: Snapshot<AppState>, bridgeToken: string, notes: readonly string[] = []): string {
@@ -39,7 +39,7 @@ function loginLine(login: Snapshot<AppState['login']>): string {
   if (login.state !== 'ok') return `${login.state}: ${login.message ?? ''}`.trim();
   const who = login.email ? `${login.email} ` : '';
   const plan = login.plan ? `(ChatGPT ${login.plan})` : '(ChatGPT)';
-  const expiry = login.expiresAt ? `, access token valid until ${login.expiresAt}` : '';
+  const expiry = login.expiresAt ? `, access token valid until ${whenText(Date.parse(login.expiresAt), Date.now())}` : '';
   return `${who}${plan}${expiry}`;
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeBackend, type FakeBackend } from '../../test/support/fake-backend/server.js';
 import { runCli } from './index.js';
 import { openHistoryStore, type HistoryStore } from '../history/history-store.js';
-import { resetTime } from '../usage/describe-limits.js';
+import { whenText } from '../time-text.js';
 import { freePort } from '../../test/support/free-port.js';
 import { request } from 'undici';
 import { startServe } from '../../test/support/cli-runner.js';
@@ -205,7 +205,7 @@ describe('doctor', () => {
     store.write({ requests: [], limits: [reading(40, 10), reading(20, 20), reading(0, 30), { at: now, window: 'secondary', windowMinutes: 10080, usedPercent: 5 }] });
     store.close();
     const result = await run(['doctor', '-p', String(await freePort())], { CODEX_BRIDGE_HOME: home });
-    expect(result.out).toMatch(new RegExp(`Usage limits: .*\\n\\s+at this pace the 5h window runs out at ${resetTime(now + 140 * minute, Date.now())}\\n`));
+    expect(result.out).toMatch(new RegExp(`Usage limits: .*\\n\\s+at this pace the 5h window runs out at ${whenText(now + 140 * minute, Date.now()).replace(/[()]/g, '\\$&')}\\n`));
   });
 
   it('fails on a reached usage limit and says when it resets', async () => {

@@ -5,7 +5,8 @@ import type { AuthManager } from '../auth/auth-manager.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
 import { catalogPath, parseCatalog } from '../models/catalog.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
-import { blockedUntil, describeLimits, resetTime } from '../usage/describe-limits.js';
+import { whenText } from '../time-text.js';
+import { blockedUntil, describeLimits } from '../usage/describe-limits.js';
 import { parseUsageBody, usagePath } from '../usage/usage-limits.js';
 
 export interface CheckResult {
@@ -71,8 +72,8 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<CheckResult[]> 
         : expiresAt === undefined
           ? 'no expiry in the token'
           : expiresAt <= now()
-            ? `expired ${new Date(expiresAt).toISOString()}; the bridge refreshes it on first use`
-            : `valid until ${new Date(expiresAt).toISOString()}`,
+            ? `expired ${whenText(expiresAt, now())}; the bridge refreshes it on first use`
+            : `valid until ${whenText(expiresAt, now())}`,
       ...(refreshBroken ? { fix: 'Sign in again with `codex-cursor-bridge login`.' } : {}),
     });
   }
@@ -148,7 +149,7 @@ async function checkUsageLimits(deps: DoctorDeps, now: () => number): Promise<Ch
       title,
       ok: false,
       detail: `limit reached: ${detail}`,
-      fix: `${until === undefined ? 'Wait for the limit to reset' : `Requests fail until ${resetTime(until, now())}; wait`}, or buy credits at ${USAGE_SETTINGS_URL}.`,
+      fix: `${until === undefined ? 'Wait for the limit to reset' : `Requests fail until ${whenText(until, now())}; wait`}, or buy credits at ${USAGE_SETTINGS_URL}.`,
     };
   } catch (error) {
     return { id: 'usage-limits', title, ok: true, detail: `not available: ${(error as Error).message}` };

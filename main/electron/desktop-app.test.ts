@@ -10,7 +10,9 @@ import {
   FakeClipboard,
   FakeDialog,
   FakeIpcMain,
+  FakeNotifier,
   FakeProtocol,
+  FakeSafeStorage,
   FakeShell,
   FakeTray,
   FakeWebContents,
@@ -18,6 +20,7 @@ import {
   invokeEventFrom,
 } from '../../test/support/fake-electron.js';
 import { desktopAppEnv } from '../../test/support/bridge-harness.js';
+import { openConfSettingsFile } from '../app/index.js';
 import { startFakeBackend, type FakeBackend } from '../../test/support/fake-backend/server.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
 import { APP_CSP, APP_INDEX_URL } from './app-protocol.js';
@@ -36,6 +39,8 @@ let protocol: FakeProtocol;
 let shell: FakeShell;
 let tunnel: FakeTunnelProvider;
 let logs: string[];
+let safeStorage: FakeSafeStorage;
+let notifier: FakeNotifier;
 let running: DesktopApp | undefined;
 
 beforeEach(async () => {
@@ -51,6 +56,8 @@ beforeEach(async () => {
   clipboard = new FakeClipboard();
   tunnel = new FakeTunnelProvider();
   logs = [];
+  safeStorage = new FakeSafeStorage();
+  notifier = new FakeNotifier();
   running = undefined;
 });
 
@@ -76,6 +83,9 @@ function launch(options: { dialog?: DialogLike; platform?: NodeJS.Platform } = {
         return tray;
       },
       buildMenu: buildFakeMenu,
+      safeStorage,
+      notifier,
+      openSettingsFile: openConfSettingsFile,
     },
     {
       env,

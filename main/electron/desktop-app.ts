@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type { BridgeApi } from '../../shared/bridge-api.js';
-import { createBridgeApp, type BridgeApp, type LoginItem } from '../app/index.js';
+import { createBridgeApp, type BridgeApp, type LoginItem, type Notice, type SecretCipher, type SettingsFile, type SettingsFileOptions } from '../app/index.js';
 import { resolveConfig, type BridgeConfig } from '../config/bridge-config.js';
 import type { ProcessProbe } from '../cursor/cursor-process.js';
 import type { TunnelProvider } from '../tunnel/tunnel-provider.js';
@@ -12,7 +12,9 @@ import type {
   ClipboardLike,
   DialogLike,
   IpcMainLike,
+  NotifierLike,
   ProtocolLike,
+  SafeStorageLike,
   ShellLike,
   TrayLike,
   TrayMenuItem,
@@ -41,6 +43,10 @@ export interface ElectronParts<Menu> {
   createWindow(options: BrowserWindowConstructorOptions): WindowLike;
   createTray(iconFile: string): TrayLike<Menu>;
   buildMenu(template: TrayMenuItem[]): Menu;
+  safeStorage: SafeStorageLike;
+  notifier: NotifierLike;
+  /** settings.json through electron-store (tests: conf, which electron-store extends). */
+  openSettingsFile(options: SettingsFileOptions): SettingsFile;
 }
 
 export interface DesktopAppOptions {
@@ -100,7 +106,7 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
       command: launchCommand({ env: options.env, execPath: options.execPath, isPackaged: app.isPackaged, appPath }),
     }),
   });
-  const core = await startOrAsk(electron.dialog, options, host.loginItem, report);
+  const core = await startOrAsk(electron, options, host.loginItem, report);
   if (!core) {
     app.quit();
     return undefined;
@@ -160,14 +166,14 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
 
 /** Starts the core; a start failure (port in use…) asks Retry or Quit, since the user can often fix it at once. */
 async function startOrAsk(
-  dialog: DialogLike,
+  electron: Pick<ElectronParts<unknown>, 'dialog' | 'safeStorage' | 'notifier' | 'openSettingsFile'>,
   options: DesktopAppOptions,
   loginItem: LoginItem,
   report: (error: unknown) => void,
 ): Promise<BridgeApp | undefined> {
   const ask = async (detail: string, buttons: string[]): Promise<number> =>
     (
-      await dialog.showMessageBox({
+      await electron.dialog.showMessageBox({
         type: 'error',
         title: PRODUCT_NAME,
         message: `${PRODUCT_NAME} could not start`,
@@ -190,6 +196,9 @@ async function startOrAsk(
     env: options.env,
     listenRemedies: APP_REMEDIES,
     loginItem,
+    openSettingsFile: electron.openSettingsFile,
+    ...(secretCipherOf(electron.safeStorage) ? { secretCipher: secretCipherOf(electron.safeStorage) } : {}),
+    ...(electron.notifier.isSupported() ? { notify: (notice: Notice) => electron.notifier.show(notice) } : {}),
     ...(options.tunnelProvider ? { tunnelProvider: options.tunnelProvider } : {}),
     ...(options.cursorProbe ? { cursorProbe: options.cursorProbe } : {}),
     server: { onInternalError: report },
@@ -199,4 +208,10 @@ async function startOrAsk(
     if (started.ok) return core;
     if ((await ask(started.message, ['Retry', 'Quit'])) !== 0) return undefined;
   }
+}
+
+/** The OS keychain where Electron has one (on Linux: only with a secret service running); else secrets stay 0600 files. */
+function secretCipherOf(safeStorage: SafeStorageLike): SecretCipher | undefined {
+  if (!safeStorage.isEncryptionAvailable()) return undefined;
+  return { encrypt: (text) => safeStorage.encryptString(text), decrypt: (sealed) => safeStorage.decryptString(sealed) };
 }

@@ -4,7 +4,8 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, protocol, shell, Tray } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, Notification, protocol, safeStorage, shell, Tray } from 'electron';
+import ElectronStore from 'electron-store';
 import { runDesktopApp } from './desktop-app.js';
 
 const resourcesDir = app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources');
@@ -20,6 +21,9 @@ runDesktopApp(
     createWindow: (options) => new BrowserWindow(options),
     createTray: (iconFile) => new Tray(iconFile),
     buildMenu: (template) => Menu.buildFromTemplate(template),
+    safeStorage,
+    notifier: { isSupported: () => Notification.isSupported(), show: (notice) => new Notification(notice).show() },
+    openSettingsFile: (options) => new ElectronStore(options),
   },
   { env: process.env, platform: process.platform, homedir: os.homedir(), execPath: process.execPath, resourcesDir },
 ).catch((error: unknown) => {

@@ -17,6 +17,7 @@ import { APP_CSP, APP_INDEX_URL } from '../../main/electron/app-protocol.js';
 import { runDesktopApp, type DesktopApp } from '../../main/electron/desktop-app.js';
 import { REQUEST_CHANNELS } from '../../shared/bridge-api.js';
 import { desktopAppEnv } from '../support/bridge-harness.js';
+import { openConfSettingsFile } from '../../main/app/index.js';
 import { openElectronWindow, type ElectronWindow } from '../support/electron-window.js';
 import { startFakeBackend, type FakeBackend } from '../support/fake-backend/server.js';
 import {
@@ -25,7 +26,9 @@ import {
   FakeClipboard,
   FakeDialog,
   FakeIpcMain,
+  FakeNotifier,
   FakeProtocol,
+  FakeSafeStorage,
   FakeShell,
   FakeTray,
   fakeWindowFactory,
@@ -85,6 +88,9 @@ beforeAll(async () => {
       createWindow: windows.createWindow,
       createTray: (iconFile) => new FakeTray(iconFile),
       buildMenu: buildFakeMenu,
+      safeStorage: new FakeSafeStorage(false),
+      notifier: new FakeNotifier(),
+      openSettingsFile: openConfSettingsFile,
     },
     {
       env: await desktopAppEnv(dir, fake),
