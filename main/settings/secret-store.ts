@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-file.js';
-import { SettingsError } from './settings-schema.js';
 
 /** The bridge's secrets, each in its own file in CODEX_BRIDGE_HOME. */
 export type SecretName = 'bridge-token' | 'ngrok-authtoken';
@@ -17,11 +16,16 @@ export interface SecretCipher {
 
 export interface SecretStore {
   readonly storage: SecretsStorage;
-  /** The secret, or undefined when there is none. Throws SettingsError when it is sealed and this process cannot open it. */
+  /** The secret, or undefined when there is none. Throws SealedSecretError when it is sealed and this process cannot open it. */
   read(name: SecretName): string | undefined;
   /** Stores it (0600, atomically); `overwrite: false` keeps a secret another process wrote first and returns false. */
   write(name: SecretName, value: string, options?: { overwrite?: boolean }): boolean;
   remove(name: SecretName): void;
+}
+
+/** A secret only the desktop app can open (sealed by its OS keychain), asked for where there is no keychain. */
+export class SealedSecretError extends Error {
+  override readonly name = 'SealedSecretError';
 }
 
 const SEALED = '.sealed';
@@ -53,7 +57,7 @@ export function createSecretStore(home: string, cipher?: SecretCipher): SecretSt
       const plain = readIfPresent(plainPath(name));
       if (plain === undefined) {
         if (sealed) {
-          throw new SettingsError(
+          throw new SealedSecretError(
             `${LABELS[name]} is sealed in the OS keychain by the desktop app, which this command cannot open. Copy it from the app's Settings, or set it again here (the file ${plainPath(name)} then holds it).`,
           );
         }
