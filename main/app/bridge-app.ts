@@ -9,7 +9,14 @@ import { LOOPBACK_HOSTS } from '../server/guard.js';
 import { listenFailureMessage, type ListenRemedies } from '../server/listen-failure.js';
 import { loadOrCreateBridgeToken, rotateBridgeToken } from '../settings/bridge-token.js';
 import { createSecretStore, type SecretCipher } from '../settings/secret-store.js';
-import { createSettingsStore, settingsFileOptions, type BridgeSettings, type SettingsFile, type SettingsFileOptions } from '../settings/settings-store.js';
+import {
+  createSettingsStore,
+  settingsFileOptions,
+  type BridgeSettings,
+  type SettingsFile,
+  type SettingsFileOptions,
+  type TunnelSettings,
+} from '../settings/settings-store.js';
 import { settleWithin } from '../settle-within.js';
 import { tunnelProviderFor } from '../tunnel/configured-provider.js';
 import { createTunnelManager, type BackoffOptions, type TunnelManager, type TunnelStatus } from '../tunnel/tunnel-manager.js';
@@ -52,8 +59,8 @@ export interface BridgeAppDeps {
   listenRemedies: ListenRemedies;
   /** Require the bridge token on /v1/* even on localhost (`--require-token`). */
   requireToken?: boolean;
-  /** Replaces the tunnel provider the settings name. */
-  tunnelProvider?: TunnelProvider;
+  /** Replaces the tunnel provider the settings name; a function is given the tunnel settings (with the authtoken) at each start. */
+  tunnelProvider?: TunnelProvider | ((settings: TunnelSettings) => TunnelProvider);
   tunnelBackoff?: BackoffOptions;
   /** Replaces the check for a running Cursor. */
   cursorProbe?: ProcessProbe;
@@ -210,9 +217,17 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
   }
 
   async function startTunnel(running: Bridge): Promise<TunnelOutcome> {
+    if (tunnel && store.get().tunnel.state === 'failed') {
+      // Retry after a failure: a new tunnel from the settings as they are now (an authtoken just entered).
+      const failed = tunnel;
+      tunnel = undefined;
+      await failed.stop();
+    }
     if (!tunnel) {
       const saved = safeSettings().tunnel;
-      const provider = deps.tunnelProvider ?? tunnelProviderFor({ ...saved, authtoken: ngrokAuthtoken() ?? saved?.authtoken }, env);
+      const tunnelSettings = { ...saved, authtoken: ngrokAuthtoken() ?? saved?.authtoken };
+      const chosen = deps.tunnelProvider;
+      const provider = typeof chosen === 'function' ? chosen(tunnelSettings) : (chosen ?? tunnelProviderFor(tunnelSettings, env));
       const manager: TunnelManager = createTunnelManager({
         provider,
         localPort: running.address.port,
@@ -265,7 +280,8 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
           ...deps.server,
           exposure: () => {
             const view = store.get().tunnel;
-            return { active: view.state !== 'off', ...(view.publicUrl ? { host: new URL(view.publicUrl).hostname } : {}) };
+            // A failed tunnel gave up (it is not retrying): nothing arrives through it, so localhost needs no token again.
+            return { active: view.state !== 'off' && view.state !== 'failed', ...(view.publicUrl ? { host: new URL(view.publicUrl).hostname } : {}) };
           },
           planType: () => store.get().login.planType,
         });

@@ -83,14 +83,16 @@ function joined(labels: string[]): string {
   return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
 }
 
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** What a save did, in words: what is in force now, what waits for the tunnel's next start, what for a restart. */
 function effectMessage(fields: (keyof SettingsChange)[], tunnelOn: boolean, startAtLogin: boolean): string {
   const by = (effect: Effect): string[] =>
     fields.filter((field) => field !== 'startAtLogin' && EFFECTS[field].effect === effect).map((field) => EFFECTS[field].label);
   const parts: string[] = fields.includes('startAtLogin') ? [startAtLogin ? 'The bridge starts when you log in.' : 'The bridge does not start when you log in.'] : [];
   if (by('now').length > 0) parts.push(`In force now: ${joined(by('now'))}.`);
-  if (by('tunnel').length > 0) parts.push(`${joined(by('tunnel'))}: used ${tunnelOn ? 'when the tunnel next starts (press Retry, or turn it off and on)' : 'when the tunnel starts'}.`);
-  if (by('restart').length > 0) parts.push(`${joined(by('restart'))}: in force after the bridge restarts.`);
+  if (by('tunnel').length > 0) parts.push(`${capitalized(joined(by('tunnel')))}: used ${tunnelOn ? 'when the tunnel next starts (press Retry, or turn it off and on)' : 'when the tunnel starts'}.`);
+  if (by('restart').length > 0) parts.push(`${capitalized(joined(by('restart')))}: in force after the bridge restarts.`);
   if (parts.length === 0) return 'Nothing changed.';
   return fields.length === 1 && fields[0] === 'startAtLogin' ? parts[0]! : `Saved. ${parts.join(' ')}`;
 }
