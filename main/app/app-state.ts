@@ -98,6 +98,11 @@ export function windowSnapshot(state: Snapshot<AppState>): BridgeSnapshot {
   } as BridgeSnapshot;
 }
 
+/** Ends `text` with a full stop unless it ends a sentence already, so a hint after it never runs on. */
+function sentence(text: string): string {
+  return /[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+}
+
 /** The tunnel in one line, as the CLI prints it and the tray shows it. */
 export function tunnelLine(tunnel: Snapshot<TunnelView>): string {
   switch (tunnel.state) {
@@ -110,6 +115,6 @@ export function tunnelLine(tunnel: Snapshot<TunnelView>): string {
     case 'online':
       return `Public tunnel (${tunnel.provider}): ${tunnel.url ?? 'online'}`;
     case 'failed':
-      return `Public tunnel (${tunnel.provider}) failed: ${tunnel.error ?? 'unknown error'}${tunnel.hint ? ` ${tunnel.hint}` : ''}`;
+      return `Public tunnel (${tunnel.provider}) failed: ${tunnel.hint ? `${sentence(tunnel.error ?? 'unknown error')} ${tunnel.hint}` : (tunnel.error ?? 'unknown error')}`;
   }
 }

@@ -65,12 +65,14 @@ export function notifyTunnelUrlChanged(store: StateStore<AppState>, notify: Noti
   });
 }
 
-/** The tunnel failed, or lost its connection after being online. */
+const DOWN: readonly string[] = ['failed', 'reconnecting'];
+
+/** The tunnel failed (and gave up) or is trying to reconnect: once per fall, not on every retry. */
 export function notifyTunnelDown(store: StateStore<AppState>, notify: Notify): () => void {
   return store.subscribe((next, previous) => {
-    const now = next.tunnel.state;
-    const down = now === 'failed' ? previous.tunnel.state !== 'failed' : now === 'reconnecting' && previous.tunnel.state === 'online';
-    if (down) notify({ kind: 'tunnel-down', title: 'Public tunnel down', body: tunnelLine(next.tunnel) });
+    if (next.tunnel.state === previous.tunnel.state || !DOWN.includes(next.tunnel.state)) return;
+    if (next.tunnel.state === 'reconnecting' && previous.tunnel.state === 'failed') return;
+    notify({ kind: 'tunnel-down', title: 'Public tunnel down', body: tunnelLine(next.tunnel) });
   });
 }
 

@@ -28,8 +28,11 @@ export function renderCard(state: Snapshot<AppState>, bridgeToken: string, notes
       `  2. Override OpenAI Base URL: ${publicUrl}`,
       `  3. Add the models ${state.aliases.map((entry) => entry.alias).slice(0, 3).join(', ')}, … and pick one (or run \`codex-cursor-bridge configure-cursor\`).`,
     );
-  } else {
+  } else if (state.tunnel.state === 'off') {
     lines.push('', 'Cursor needs a public HTTPS URL (its servers make the calls): start with --tunnel.');
+  } else {
+    // Asked for, but not online (failed, or still connecting): the notes and the tunnel lines say why.
+    lines.push('', 'Cursor needs the public tunnel, which is not online yet (see below).');
   }
   for (const note of notes) lines.push(note);
   return lines.join('\n');

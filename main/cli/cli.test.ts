@@ -3,7 +3,7 @@ import { chmod, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeBackend, type FakeBackend } from '../../test/support/fake-backend/server.js';
 import { runCli } from './index.js';
 import { openHistoryStore, type HistoryStore } from '../history/history-store.js';
@@ -11,6 +11,7 @@ import { whenText } from '../time-text.js';
 import { freePort } from '../../test/support/free-port.js';
 import { request } from 'undici';
 import { startServe } from '../../test/support/cli-runner.js';
+import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 let fake: FakeBackend;
@@ -69,12 +70,27 @@ describe('flags', () => {
     [['--port', '70000'], '--port'],
     [['--tunnel', '--no-tunnel'], 'contradict'],
     [['frobnicate'], 'unknown command'],
+    [['serv'], 'unknown command "serv". Did you mean "serve"?'],
+    [['doctr'], 'Did you mean "doctor"?'],
+    [['--prot', '7711'], "Unknown option '--prot'. Did you mean --port?"],
+    [['token', '--rotat'], "Unknown option '--rotat'. Did you mean --rotate?"],
+    [['help', 'configure'], 'Did you mean "configure-cursor"?'],
     [['token', '--nope'], 'nope'],
   ])('refuses %j with exit 2 and a clear message', async (argv, needle) => {
     const result = await run(argv);
     expect(result.code).toBe(2);
     expect(result.err).toContain(needle);
     expect(result.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('`help` is the overview and `help <command>` that command\'s flags, with exit 0', async () => {
+    const help = await run(['help']);
+    expect(help).toMatchObject({ code: 0, err: '' });
+    expect(help.out).toContain('codex-cursor-bridge help [command]');
+    const serveHelp = await run(['help', 'serve']);
+    expect(serveHelp.code).toBe(0);
+    expect(serveHelp.out).toContain('--require-token');
+    expect((await run(['help', 'token'])).out).toContain('a running bridge refuses the old one within a second');
   });
 
   it('refuses a bad CODEX_BRIDGE_PORT with exit 2', async () => {
@@ -182,7 +198,70 @@ describe('token', () => {
   });
 });
 
+describe('token --rotate while a bridge runs', () => {
+  it('the running bridge refuses the old token within a second, as the rotation says', async () => {
+    const home = path.join(dir, 'rotate-home');
+    const serve = await startServe(['--require-token', '--no-setup'], { env: { ...env, CODEX_BRIDGE_HOME: home } });
+    try {
+      const old = (await run(['token'], { CODEX_BRIDGE_HOME: home })).out;
+      const models = (key: string) => fetch(`http://127.0.0.1:${serve.port}/v1/models`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+      expect(await models(old)).toBe(200);
+      const rotated = await run(['token', '--rotate'], { CODEX_BRIDGE_HOME: home });
+      expect(rotated.err).toBe('The bridge token was replaced; a bridge already running refuses the old one within a second.');
+      await vi.waitFor(async () => expect(await models(old)).toBe(401), { timeout: 3_000 });
+      expect(await models(rotated.out)).toBe(200);
+    } finally {
+      serve.stop();
+      await serve.exit;
+    }
+  });
+});
+
+describe('serve --tunnel when the tunnel fails', () => {
+  it('never says "start with --tunnel", words the failure in sentences, and stops requiring the token', async () => {
+    const tunnel = new FakeTunnelProvider();
+    tunnel.failNextStarts(1, 'ngrok refused the authtoken', { retryable: false });
+    const serve = await startServe(['--tunnel', '--no-setup'], { env: { ...env, CODEX_BRIDGE_HOME: path.join(dir, 'tunnel-home') }, tunnelProvider: tunnel });
+    try {
+      const out = serve.out.join('\n');
+      expect(out).not.toContain('start with --tunnel');
+      expect(out).toContain('Cursor needs the public tunnel, which is not online yet (see below).');
+      expect(out).toContain('Public tunnel (fake) failed: ngrok refused the authtoken. fake hint');
+      expect(out).toContain('  API key:  any non-empty string');
+      expect((await fetch(`http://127.0.0.1:${serve.port}/v1/models`)).status).toBe(200);
+    } finally {
+      serve.stop();
+      await serve.exit;
+    }
+  });
+});
+
 describe('doctor', () => {
+  it('on the port of a running bridge: asks its /healthz and passes', async () => {
+    const serve = await startServe(['--no-setup'], { env });
+    try {
+      const result = await run(['doctor', '-p', String(serve.port)]);
+      expect(result.out).toMatch(new RegExp(`ok\\s+Port 127\\.0\\.0\\.1:${serve.port}: the bridge \\d+\\.\\d+\\.\\d+ is running here`));
+      expect(result.out).not.toContain('already in use');
+    } finally {
+      serve.stop();
+      await serve.exit;
+    }
+  });
+
+  it('on a port another program holds: fails and says so', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      const result = await run(['doctor', '-p', String(port)]);
+      expect(result.code).toBe(1);
+      expect(result.out).toContain(`FAIL  Port 127.0.0.1:${port}: already in use by another program`);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('passes every check with a login, the codex CLI on PATH, a reachable backend and a free port', async () => {
     const bin = path.join(dir, 'bin');
     await mkdir(bin, { recursive: true });

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -122,6 +123,32 @@ describe('the desktop app', () => {
     expect(windows.windows).toHaveLength(0);
     expect(app.dockHidden).toBe(false);
     expect(app.listenerCount('window-all-closed')).toBe(1);
+  });
+
+  it('keeps the bridge token sealed by the OS keychain (safeStorage) and says so', async () => {
+    const desktop = await started();
+    const token = desktop.app.token();
+    const home = env.CODEX_BRIDGE_HOME!;
+    expect(desktop.app.state.get().settings.secretsStorage).toBe('os-keychain');
+    expect((await desktop.service.getSettings()).secretsStorage).toBe('os-keychain');
+    expect(existsSync(path.join(home, 'bridge-token'))).toBe(false);
+    expect(readFileSync(path.join(home, 'bridge-token.sealed'), 'utf8')).not.toContain(token.slice('sk-bridge-'.length));
+  });
+
+  it('without an OS keychain keeps the bridge token in a 0600 file and says so', async () => {
+    safeStorage.available = false;
+    const desktop = await started();
+    expect((await desktop.service.getSettings()).secretsStorage).toBe('file');
+    const file = path.join(env.CODEX_BRIDGE_HOME!, 'bridge-token');
+    expect(readFileSync(file, 'utf8').trim()).toBe(desktop.app.token());
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('shows notices as OS notifications (a tunnel that fails)', async () => {
+    const desktop = await started();
+    tunnel.failNextStarts(1, 'ngrok refused the authtoken', { retryable: false });
+    await desktop.service.setTunnel(true);
+    expect(notifier.shown).toEqual([{ title: 'Public tunnel down', body: 'Public tunnel (fake) failed: ngrok refused the authtoken. fake hint' }]);
   });
 
   it('on macOS hides the dock icon and uses the Template tray icon', async () => {
