@@ -4,6 +4,8 @@ import { CursorPanel } from './components/CursorPanel.js';
 import { Header } from './components/Header.js';
 import { LoginPanel } from './components/LoginPanel.js';
 import { RequestLogTable } from './components/RequestLogTable.js';
+import { Section } from './components/Section.js';
+import { SettingsForm } from './components/SettingsForm.js';
 import { TokenPanel } from './components/TokenPanel.js';
 import { TunnelPanel } from './components/TunnelPanel.js';
 import { useSnapshot } from './use-snapshot.js';
@@ -31,6 +33,10 @@ export function App() {
       {/* A new catalog can re-route aliases: remounting reloads the table. */}
       <AliasTable key={`${catalog.state}:${catalog.models}`} />
       <RequestLogTable localUrl={snapshot.localUrl} />
+      {/* Until the new layout gives it a Settings section of its own. */}
+      <Section title="Settings">
+        <SettingsForm />
+      </Section>
     </main>
   );
 }
