@@ -231,7 +231,7 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
       const manager: TunnelManager = createTunnelManager({
         provider,
         localPort: running.address.port,
-        localHost: config.host,
+        localHost: running.config.host,
         ...(deps.tunnelBackoff ? { backoff: deps.tunnelBackoff } : {}),
         onStatus: (status) => {
           if (tunnel === manager) showTunnel(tunnelView(status)); // else: a stopped tunnel's last words
@@ -253,6 +253,16 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
     return tunnelOutcome();
   }
 
+  /** The configuration with settings.json's port and address, unless a flag or the environment named them. */
+  function listenConfig(): BridgeConfig {
+    const saved = safeSettings();
+    return {
+      ...config,
+      ...(saved.port !== undefined && config.addressGiven?.port === false ? { port: saved.port } : {}),
+      ...(saved.host !== undefined && config.addressGiven?.host === false ? { host: saved.host } : {}),
+    };
+  }
+
   async function refreshLogin(): Promise<void> {
     const login = loginOf(await (bridge?.auth ?? authManagerFor(config)).describe());
     if (JSON.stringify(login) !== JSON.stringify(store.get().login)) patch('login', login);
@@ -271,9 +281,10 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
     async start() {
       if (bridge) return { ok: true, message: `Serving ${bridge.baseUrl}/v1` };
       let started: Bridge;
+      const listenAt = listenConfig();
       try {
         started = await startBridge({
-          config,
+          config: listenAt,
           settings,
           secrets,
           ...(deps.requireToken ? { requireToken: true } : {}),
@@ -286,7 +297,7 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
           planType: () => store.get().login.planType,
         });
       } catch (error) {
-        return { ok: false, message: listenFailureMessage(error, config.host, config.port, deps.listenRemedies) };
+        return { ok: false, message: listenFailureMessage(error, listenAt.host, listenAt.port, deps.listenRemedies) };
       }
       bridge = started;
       stopping = [
@@ -302,14 +313,14 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
       const [configured] = await Promise.all([cursor.isConfigured(), refreshLogin(), settleWithin(started.models.refresh(), CATALOG_WAIT_MS)]);
       await syncCatalog();
       store.update((state) => ({ ...state, cursor: { ...state.cursor, configured } }));
-      const open = !LOOPBACK_HOSTS.includes(config.host) && !started.tokenRequired();
+      const open = !LOOPBACK_HOSTS.includes(started.config.host) && !started.tokenRequired();
       return {
         ok: true,
         message: `Serving ${started.baseUrl}/v1`,
         ...(open
           ? {
               warnings: [
-                `Listening on ${config.host} without a token: anyone who can reach this address can use your ChatGPT subscription. Require the bridge token (--require-token, or "requireToken": true in the settings); clients then send it as their API key.`,
+                `Listening on ${started.config.host} without a token: anyone who can reach this address can use your ChatGPT subscription. Require the bridge token (--require-token, or "requireToken": true in the settings); clients then send it as their API key.`,
               ],
             }
           : {}),
@@ -355,7 +366,7 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
         const auth = authManagerFor(config);
         const upstream = createUpstreamClient({ config, credentials: auth, backoff: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 }, idleTimeoutMs: 10_000 });
         try {
-          checks = await runDoctorChecks({ config, auth, upstream, env });
+          checks = await runDoctorChecks({ config: listenConfig(), auth, upstream, env });
         } finally {
           await upstream.close();
         }

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startAppHarness, type AppHarness } from '../../test/support/app-harness.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
+import { freePort } from '../../test/support/free-port.js';
 import { TunnelError } from '../tunnel/tunnel-provider.js';
+import { createBridgeApp } from './bridge-app.js';
+import { openConfSettingsFile } from './index.js';
 
 let h: AppHarness | undefined;
 afterEach(async () => {
@@ -108,5 +111,18 @@ describe('settings', () => {
 
     h.app.updateSettings({ ngrokAuthtoken: '' });
     expect(existsSync(secret)).toBe(false);
+  });
+
+  it('the saved port is used from the next start, unless a flag or the environment names one', async () => {
+    h = await startAppHarness();
+    const port = await freePort();
+    expect(h.app.updateSettings({ port }).restartNeeded).toEqual(['port']);
+    const deps = { env: {}, listenRemedies: { otherPort: '', loopbackHost: '' }, openSettingsFile: openConfSettingsFile };
+    const next = createBridgeApp({ ...deps, config: { ...h.config, addressGiven: { port: false, host: false } } });
+    expect((await next.start()).message).toBe(`Serving http://127.0.0.1:${port}/v1`);
+    await next.stop();
+    const flagged = createBridgeApp({ ...deps, config: { ...h.config, port: 0, addressGiven: { port: true, host: true } } });
+    expect((await flagged.start()).message).not.toBe(`Serving http://127.0.0.1:${port}/v1`);
+    await flagged.stop();
   });
 });

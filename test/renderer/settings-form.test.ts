@@ -111,7 +111,7 @@ describe('the settings form on the real core', () => {
   });
 
   it('a failed tunnel is fixed from the form: authtoken entered, Retry, online', async () => {
-    await page.evaluate(() => window.bridge.setTunnel(true));
+    await page.evaluate('window.bridge.setTunnel(true)');
     const failed = form().getByText('The tunnel failed: ngrok needs an authtoken');
     await failed.waitFor();
     await form().getByLabel(/^ngrok authtoken/).fill(AUTHTOKEN);
