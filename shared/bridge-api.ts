@@ -187,21 +187,11 @@ export const settingsViewSchema = z.object({
 export type SettingsView = z.infer<typeof settingsViewSchema>;
 
 /** A change from the settings form: only the fields given change; '' clears a text field (back to its default). */
-export const settingsChangeSchema = z.strictObject({
-  port: z.number().optional(),
-  host: z.string().optional(),
-  requireToken: z.boolean().optional(),
-  allowedOrigins: z.array(z.string()).optional(),
-  tunnelProvider: z.enum(['ngrok', 'cloudflared']).optional(),
-  ngrokAuthtoken: z.string().optional(),
-  tunnelDomain: z.string().optional(),
-  modelOverrides: z.record(z.string(), aliasOverrideViewSchema).optional(),
-  reasoningSummaries: z.boolean().optional(),
-  idleTimeoutMs: z.number().optional(),
-  startAtLogin: z.boolean().optional(),
-  historyRetentionDays: z.number().optional(),
-  usageLimitFallback: z.string().optional(),
-});
+export const settingsChangeSchema = settingsViewSchema
+  .omit({ path: true, ngrokAuthtokenSet: true, secretsStorage: true, aliases: true })
+  .extend({ ngrokAuthtoken: z.string() })
+  .partial()
+  .strict();
 export type SettingsChange = z.infer<typeof settingsChangeSchema>;
 
 export const settingsOutcomeSchema = z.object({

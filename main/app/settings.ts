@@ -11,21 +11,25 @@ const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 /** When a saved change takes effect. */
 type Effect = 'now' | 'restart' | 'tunnel';
 
-const EFFECTS: Record<keyof SettingsChange, { label: string; effect: Effect }> = {
-  port: { label: 'port', effect: 'restart' },
-  host: { label: 'listen address', effect: 'restart' },
-  idleTimeoutMs: { label: 'idle timeout', effect: 'restart' },
-  requireToken: { label: 'token requirement', effect: 'now' },
-  allowedOrigins: { label: 'allowed origins', effect: 'now' },
-  modelOverrides: { label: 'model overrides', effect: 'now' },
-  reasoningSummaries: { label: 'reasoning summaries', effect: 'now' },
-  historyRetentionDays: { label: 'history retention', effect: 'now' },
-  usageLimitFallback: { label: 'usage-limit fallback', effect: 'now' },
-  startAtLogin: { label: 'start at login', effect: 'now' },
-  tunnelProvider: { label: 'tunnel provider', effect: 'tunnel' },
-  ngrokAuthtoken: { label: 'ngrok authtoken', effect: 'tunnel' },
-  tunnelDomain: { label: 'reserved domain', effect: 'tunnel' },
+const LABELS: Record<keyof SettingsChange, string> = {
+  port: 'port',
+  host: 'listen address',
+  idleTimeoutMs: 'idle timeout',
+  requireToken: 'token requirement',
+  allowedOrigins: 'allowed origins',
+  modelOverrides: 'model overrides',
+  reasoningSummaries: 'reasoning summaries',
+  historyRetentionDays: 'history retention',
+  usageLimitFallback: 'usage-limit fallback',
+  startAtLogin: 'start at login',
+  tunnelProvider: 'tunnel provider',
+  ngrokAuthtoken: 'ngrok authtoken',
+  tunnelDomain: 'reserved domain',
 };
+/** Read once at start (the listener, the upstream client), or when the tunnel starts; everything else on each use. */
+const RESTART: readonly (keyof SettingsChange)[] = ['port', 'host', 'idleTimeoutMs'];
+const TUNNEL: readonly (keyof SettingsChange)[] = ['tunnelProvider', 'ngrokAuthtoken', 'tunnelDomain'];
+const effectOf = (field: keyof SettingsChange): Effect => (RESTART.includes(field) ? 'restart' : TUNNEL.includes(field) ? 'tunnel' : 'now');
 
 /** The form's field for a settings.json path the schema refused (`tunnel.domain` → `tunnelDomain`). */
 const FIELD_OF_KEY: Record<string, keyof SettingsChange> = {
@@ -88,7 +92,7 @@ const capitalized = (text: string): string => text.charAt(0).toUpperCase() + tex
 /** What a save did, in words: what is in force now, what waits for the tunnel's next start, what for a restart. */
 function effectMessage(fields: (keyof SettingsChange)[], tunnelOn: boolean, startAtLogin: boolean): string {
   const by = (effect: Effect): string[] =>
-    fields.filter((field) => field !== 'startAtLogin' && EFFECTS[field].effect === effect).map((field) => EFFECTS[field].label);
+    fields.filter((field) => field !== 'startAtLogin' && effectOf(field) === effect).map((field) => LABELS[field]);
   const parts: string[] = fields.includes('startAtLogin') ? [startAtLogin ? 'The bridge starts when you log in.' : 'The bridge does not start when you log in.'] : [];
   if (by('now').length > 0) parts.push(`In force now: ${joined(by('now'))}.`);
   if (by('tunnel').length > 0) parts.push(`${capitalized(joined(by('tunnel')))}: used ${tunnelOn ? 'when the tunnel next starts (press Retry, or turn it off and on)' : 'when the tunnel starts'}.`);
@@ -166,7 +170,7 @@ export function createSettingsUseCases(deps: SettingsUseCaseDeps) {
     return {
       ok: true,
       message: effectMessage(fields, tunnelOn, settingsNow.startAtLogin),
-      restartNeeded: fields.filter((field) => EFFECTS[field].effect === 'restart'),
+      restartNeeded: fields.filter((field) => effectOf(field) === 'restart'),
       settings: settingsNow,
     };
   }
