@@ -18,12 +18,17 @@ describe('notifications', () => {
     const { store, notices } = watched(notifyTunnelUrlChanged);
     set(store, () => tunnel('online', { url: 'https://a.ngrok-free.app/v1' }));
     expect(notices).toEqual([]); // the first URL is no change
+    set(store, () => tunnel('reconnecting', { error: 'connection reset' }));
     set(store, () => tunnel('online', { url: 'https://b.ngrok-free.app/v1' }));
     set(store, (state) => ({ cursor: { ...state.cursor, notice: { seq: 1, text: 'Cursor re-pointed at the new public URL https://b.ngrok-free.app/v1.' } } }));
     expect(notices).toEqual([
       { kind: 'tunnel-url', title: 'Public URL changed', body: 'Clients now reach the bridge at https://b.ngrok-free.app/v1.' },
       { kind: 'cursor', title: 'Cursor', body: 'Cursor re-pointed at the new public URL https://b.ngrok-free.app/v1.' },
     ]);
+    // Off, then on again with another URL: a new tunnel, not a change.
+    set(store, () => tunnel('off'));
+    set(store, () => tunnel('online', { url: 'https://c.ngrok-free.app/v1' }));
+    expect(notices).toHaveLength(2);
   });
 
   it('tunnel down: once when it falls, not on every retry', () => {

@@ -58,9 +58,15 @@ export type Notify = (notice: Notice) => void;
 
 /** A running tunnel's public URL changed (free ngrok URLs and quick tunnels rotate); a Cursor re-point is its own notice. */
 export function notifyTunnelUrlChanged(store: StateStore<AppState>, notify: Notify): () => void {
+  // The last public URL, kept through a reconnection (which has none) and forgotten when the tunnel is turned off.
+  let last: string | undefined;
   return store.subscribe((next, previous) => {
-    const [url, was] = [next.tunnel.url, previous.tunnel.url];
-    if (url !== undefined && was !== undefined && url !== was) notify({ kind: 'tunnel-url', title: 'Public URL changed', body: `Clients now reach the bridge at ${url}.` });
+    const url = next.tunnel.url;
+    if (next.tunnel.state === 'off') last = undefined;
+    if (url !== undefined && url !== last) {
+      if (last !== undefined) notify({ kind: 'tunnel-url', title: 'Public URL changed', body: `Clients now reach the bridge at ${url}.` });
+      last = url;
+    }
     if (next.cursor.notice && next.cursor.notice !== previous.cursor.notice) notify({ kind: 'cursor', title: 'Cursor', body: next.cursor.notice.text });
   });
 }

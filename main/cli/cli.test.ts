@@ -115,6 +115,9 @@ describe('serve', () => {
     const out = serve.out.join('\n');
     expect(out).toMatch(/bridge-pro-high\s+→ gpt-6\.2-astra/);
     expect(out).toContain('dev@example.com');
+    // One time format: local time and how far away, never ISO UTC.
+    expect(out).toMatch(/access token valid until \d\d:\d\d( on \d+ [A-Z][a-z]{2})? \(in \d+ min\)/);
+    expect(out).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
     expect(out).toMatch(/POST \/v1\/chat\/completions 200 \d+ms bridge-mini→\S+ msgs=1 tools=0/);
     // --setup (the default) runs the prerequisite checks; a missing Codex CLI is no longer one (the bridge signs in itself).
     expect(out).not.toContain('setup: Codex CLI');
@@ -217,6 +220,24 @@ describe('token --rotate while a bridge runs', () => {
   });
 });
 
+describe('serve: notices', () => {
+  it('prints a notice line when the tunnel goes down after the card, and the tunnel line when it is back', async () => {
+    const tunnel = new FakeTunnelProvider();
+    const serve = await startServe(['--tunnel', '--no-setup'], { env: { ...env, CODEX_BRIDGE_HOME: path.join(dir, 'notice-home') }, tunnelProvider: tunnel });
+    try {
+      const first = tunnel.publicUrl;
+      await tunnel.drop('connection reset by peer');
+      await until(() => serve.out.some((line) => line.startsWith('! Public tunnel down: Public tunnel (fake): reconnecting… (connection reset by peer)')));
+      await until(() => serve.out.includes(`! Public URL changed: Clients now reach the bridge at ${tunnel.publicUrl}/v1.`));
+      expect(tunnel.publicUrl).not.toBe(first);
+      expect(serve.out).toContain(`Public tunnel (fake): ${tunnel.publicUrl}/v1`);
+    } finally {
+      serve.stop();
+      await serve.exit;
+    }
+  });
+});
+
 describe('serve --tunnel when the tunnel fails', () => {
   it('never says "start with --tunnel", words the failure in sentences, and stops requiring the token', async () => {
     const tunnel = new FakeTunnelProvider();
@@ -270,6 +291,7 @@ describe('doctor', () => {
     const result = await run(['doctor', '-p', String(await freePort())], { PATH: `${bin}${path.delimiter}${env.PATH}` });
     expect(result.out).toContain('All checks passed.');
     expect(result.out).toContain('Pro');
+    expect(result.out).toMatch(/ok\s+Access token: valid until \d\d:\d\d( on \d+ [A-Z][a-z]{2})? \(in \d+ min\)/);
     expect(result.out).toMatch(/ok\s+Usage limits: 5h window 10 % used, resets \d\d:\d\d.*; weekly window 5 % used/);
     expect(result.code).toBe(0);
   });
