@@ -5,8 +5,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, Notification, protocol, safeStorage, shell, Tray } from 'electron';
-import ElectronStore from 'electron-store';
 import { runDesktopApp } from './desktop-app.js';
+import { openElectronSettingsFile } from './settings-file.js';
 
 const resourcesDir = app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources');
 
@@ -23,7 +23,7 @@ runDesktopApp(
     buildMenu: (template) => Menu.buildFromTemplate(template),
     safeStorage,
     notifier: { isSupported: () => Notification.isSupported(), show: (notice) => new Notification(notice).show() },
-    openSettingsFile: (options) => new ElectronStore(options),
+    openSettingsFile: openElectronSettingsFile,
   },
   { env: process.env, platform: process.platform, homedir: os.homedir(), execPath: process.execPath, resourcesDir },
 ).catch((error: unknown) => {
