@@ -156,5 +156,6 @@ describe('use cases', () => {
 
     const cli = createBridgeApp({ config: h.config, env: {}, listenRemedies: { otherPort: '', loopbackHost: '' }, openSettingsFile: openConfSettingsFile });
     expect(cli.updateSettings({ startAtLogin: true })).toMatchObject({ ok: false, message: 'Starting at login needs the desktop app.' });
+    expect(JSON.parse(await readFile(path.join(h.dir, 'bridge-home', 'settings.json'), 'utf8')).startAtLogin).toBe(false);
   });
 });

@@ -145,6 +145,13 @@ function withoutPublicUrl({ publicUrl: _publicUrl, ...view }: Snapshot<AppState[
   return view;
 }
 
+function startAtLoginWith(loginItem: LoginItem) {
+  return (enabled: boolean): { ok: boolean; now: boolean; message?: string } => {
+    const now = loginItem.setEnabled(enabled);
+    return { ok: now === enabled, now, ...(now === enabled ? {} : { message: `The system kept start at login ${now ? 'on' : 'off'}.` }) };
+  };
+}
+
 export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
   const { config, env } = deps;
   const secrets = createSecretStore(config.home, deps.secretCipher);
@@ -169,11 +176,7 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
     settings,
     secrets,
     startAtLogin: () => deps.loginItem?.isEnabled() ?? safeSettings().startAtLogin === true,
-    setStartAtLogin(enabled) {
-      if (!deps.loginItem) return { ok: false, now: false, message: 'Starting at login needs the desktop app.' };
-      const now = deps.loginItem.setEnabled(enabled);
-      return { ok: now === enabled, now, ...(now === enabled ? {} : { message: `The system kept start at login ${now ? 'on' : 'off'}.` }) };
-    },
+    ...(deps.loginItem ? { setStartAtLogin: startAtLoginWith(deps.loginItem) } : {}),
   });
   const probe = deps.cursorProbe ?? systemProcessProbe();
   const target = () => cursorTarget(env, config.home, probe);

@@ -45,8 +45,8 @@ export interface SettingsUseCaseDeps {
   secrets: SecretStore;
   /** The start-at-login choice as the system has it now. */
   startAtLogin(): boolean;
-  /** Turns start at login on or off (the desktop only); returns what the system now says, or a refusal in words. */
-  setStartAtLogin(enabled: boolean): { ok: boolean; now: boolean; message?: string };
+  /** Turns start at login on or off; returns what the system now says, or a refusal in words. Only the desktop has it. */
+  setStartAtLogin?(enabled: boolean): { ok: boolean; now: boolean; message?: string };
 }
 
 function text(value: string | undefined): string | undefined {
@@ -142,6 +142,8 @@ export function createSettingsUseCases(deps: SettingsUseCaseDeps) {
   function update(change: SettingsChange, tunnelOn: boolean): SettingsOutcome {
     const fields = Object.keys(change).filter((key) => change[key as keyof SettingsChange] !== undefined) as (keyof SettingsChange)[];
     const refused = (message: string, field?: string): SettingsOutcome => ({ ok: false, message, ...(field ? { field } : {}), restartNeeded: [], settings: view() });
+    // Without the desktop nothing is written: the app's first launch still finds the choice unmade.
+    if (change.startAtLogin !== undefined && !deps.setStartAtLogin) return refused('Starting at login needs the desktop app.', 'startAtLogin');
     try {
       const patch = patchOf(change);
       if (change.modelOverrides !== undefined) {
@@ -156,7 +158,7 @@ export function createSettingsUseCases(deps: SettingsUseCaseDeps) {
         if (authtoken === '') secrets.remove('ngrok-authtoken');
         else secrets.write('ngrok-authtoken', authtoken);
       }
-      if (change.startAtLogin !== undefined) {
+      if (change.startAtLogin !== undefined && deps.setStartAtLogin) {
         const outcome = deps.setStartAtLogin(change.startAtLogin);
         if (outcome.now !== change.startAtLogin) settings.update({ startAtLogin: outcome.now });
         if (!outcome.ok) return refused(outcome.message ?? 'Start at login could not be changed.', 'startAtLogin');
