@@ -204,8 +204,7 @@ describe('token', () => {
 describe('token --rotate while a bridge runs', () => {
   it('the running bridge refuses the old token within a second, as the rotation says', async () => {
     const home = path.join(dir, 'rotate-home');
-    const serve = await startServe(['--require-token', '--no-setup'], { env: { ...env, CODEX_BRIDGE_HOME: home } });
-    try {
+    await whileServing(['--require-token', '--no-setup'], { env: { ...env, CODEX_BRIDGE_HOME: home } }, async (serve) => {
       const old = (await run(['token'], { CODEX_BRIDGE_HOME: home })).out;
       const models = (key: string) => fetch(`http://127.0.0.1:${serve.port}/v1/models`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
       expect(await models(old)).toBe(200);
@@ -213,28 +212,21 @@ describe('token --rotate while a bridge runs', () => {
       expect(rotated.err).toBe('The bridge token was replaced; a bridge already running refuses the old one within a second.');
       await vi.waitFor(async () => expect(await models(old)).toBe(401), { timeout: 3_000 });
       expect(await models(rotated.out)).toBe(200);
-    } finally {
-      serve.stop();
-      await serve.exit;
-    }
+    });
   });
 });
 
 describe('serve: notices', () => {
   it('prints a notice line when the tunnel goes down after the card, and the tunnel line when it is back', async () => {
     const tunnel = new FakeTunnelProvider();
-    const serve = await startServe(['--tunnel', '--no-setup'], { env: { ...env, CODEX_BRIDGE_HOME: path.join(dir, 'notice-home') }, tunnelProvider: tunnel });
-    try {
+    await whileServing(['--tunnel', '--no-setup'], { env: { ...env, CODEX_BRIDGE_HOME: path.join(dir, 'notice-home') }, tunnelProvider: tunnel }, async (serve) => {
       const first = tunnel.publicUrl;
       await tunnel.drop('connection reset by peer');
       await until(() => serve.out.some((line) => line.startsWith('! Public tunnel down: Public tunnel (fake): reconnecting… (connection reset by peer)')));
       await until(() => serve.out.includes(`! Public URL changed: Clients now reach the bridge at ${tunnel.publicUrl}/v1.`));
       expect(tunnel.publicUrl).not.toBe(first);
       expect(serve.out).toContain(`Public tunnel (fake): ${tunnel.publicUrl}/v1`);
-    } finally {
-      serve.stop();
-      await serve.exit;
-    }
+    });
   });
 });
 
@@ -242,32 +234,24 @@ describe('serve --tunnel when the tunnel fails', () => {
   it('never says "start with --tunnel", words the failure in sentences, and stops requiring the token', async () => {
     const tunnel = new FakeTunnelProvider();
     tunnel.failNextStarts(1, 'ngrok refused the authtoken', { retryable: false });
-    const serve = await startServe(['--tunnel', '--no-setup'], { env: { ...env, CODEX_BRIDGE_HOME: path.join(dir, 'tunnel-home') }, tunnelProvider: tunnel });
-    try {
+    await whileServing(['--tunnel', '--no-setup'], { env: { ...env, CODEX_BRIDGE_HOME: path.join(dir, 'tunnel-home') }, tunnelProvider: tunnel }, async (serve) => {
       const out = serve.out.join('\n');
       expect(out).not.toContain('start with --tunnel');
       expect(out).toContain('Cursor needs the public tunnel, which is not online yet (see below).');
       expect(out).toContain('Public tunnel (fake) failed: ngrok refused the authtoken. fake hint');
       expect(out).toContain('  API key:  any non-empty string');
       expect((await fetch(`http://127.0.0.1:${serve.port}/v1/models`)).status).toBe(200);
-    } finally {
-      serve.stop();
-      await serve.exit;
-    }
+    });
   });
 });
 
 describe('doctor', () => {
   it('on the port of a running bridge: asks its /healthz and passes', async () => {
-    const serve = await startServe(['--no-setup'], { env });
-    try {
+    await whileServing(['--no-setup'], { env }, async (serve) => {
       const result = await run(['doctor', '-p', String(serve.port)]);
       expect(result.out).toMatch(new RegExp(`ok\\s+Port 127\\.0\\.0\\.1:${serve.port}: the bridge \\d+\\.\\d+\\.\\d+ is running here`));
       expect(result.out).not.toContain('already in use');
-    } finally {
-      serve.stop();
-      await serve.exit;
-    }
+    });
   });
 
   it('on a port another program holds: fails and says so', async () => {
@@ -352,6 +336,17 @@ describe('doctor', () => {
     expect(result.out).not.toContain('sk-test-123');
   });
 });
+
+/** Runs `check` against a running `serve`, which is stopped afterwards whatever happened. */
+async function whileServing(argv: string[], ctx: Parameters<typeof startServe>[1], check: (serve: Awaited<ReturnType<typeof startServe>>) => Promise<void>): Promise<void> {
+  const serve = await startServe(argv, ctx);
+  try {
+    await check(serve);
+  } finally {
+    serve.stop();
+    await serve.exit;
+  }
+}
 
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
