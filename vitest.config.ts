@@ -8,5 +8,7 @@ export default defineConfig({
     // Two cores: more workers only adds contention for the loopback servers the tests start.
     maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.ts'],
+    // Run through vitest's module graph so a test can stand in for the `electron` it imports (it cannot run here).
+    server: { deps: { inline: ['electron-store'] } },
   },
 });

@@ -13,7 +13,8 @@ import type { ServerLimits } from './server/limits.js';
 import { redactForLog } from './server/redact.js';
 import { RequestLog } from './server/request-log.js';
 import { loadOrCreateBridgeToken, rotateBridgeToken } from './settings/bridge-token.js';
-import { createSettingsStore, type BridgeSettings, type SettingsStore } from './settings/settings-store.js';
+import { createSecretStore, type SecretStore } from './settings/secret-store.js';
+import { createSettingsStore, openConfSettingsFile, settingsFileOptions, type BridgeSettings, type SettingsStore } from './settings/settings-store.js';
 import { userAgent } from './upstream/codex-headers.js';
 import { createUpstreamClient, type UpstreamClient } from './upstream/upstream-client.js';
 import { usagePath, type UsageLimits } from './usage/usage-limits.js';
@@ -22,7 +23,8 @@ import { BRIDGE_VERSION } from './version.js';
 
 /** The catalog is a small JSON document: a backend slower than this is treated as unreachable for it. */
 const CATALOG_TIMEOUT_MS = 10_000;
-const DEFAULT_HISTORY_RETENTION_DAYS = 90;
+const TOKEN_CHECK_INTERVAL_MS = 1_000;
+export const DEFAULT_HISTORY_RETENTION_DAYS = 90;
 
 export interface BridgeOptions {
   config: BridgeConfig;
@@ -34,8 +36,10 @@ export interface BridgeOptions {
   keepAliveMs?: number;
   /** Where CODEX_BRIDGE_DEBUG=1 output goes (redacted request bodies). */
   onDebug?(line: string): void;
-  /** The settings file's store, when the caller already holds one (one cache for everyone). */
+  /** The settings file's store, when the caller already holds one (one cache for everyone); else conf's. */
   settings?: SettingsStore;
+  /** Where the bridge token is kept (the app's OS keychain); else plain 0600 files. */
+  secrets?: SecretStore;
   /** The public tunnel as the guard must see it, asked on every request (the application's state). */
   exposure?(): PublicExposure;
   /** The account's plan (`pro`, `plus`…), which picks the catalog's models; asked on every catalog resolution. */
@@ -93,7 +97,8 @@ export function authManagerFor(config: BridgeConfig): AuthManager {
 
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { config } = options;
-  const settings = options.settings ?? createSettingsStore(config.home);
+  const secrets = options.secrets ?? createSecretStore(config.home);
+  const settings = options.settings ?? createSettingsStore(config.home, () => openConfSettingsFile(settingsFileOptions(config.home, secrets)));
   // A broken settings file stops the start with its message; broken later, the last good settings stay in force.
   let lastGoodSettings = settings.read();
   const currentSettings = (): BridgeSettings => {
@@ -105,7 +110,20 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     return lastGoodSettings;
   };
   const initialSettings = lastGoodSettings;
-  let bridgeToken = loadOrCreateBridgeToken(config.home);
+  // Read again at most once a second, so a token replaced by another process (`token --rotate`) is in force at once.
+  let bridgeToken = loadOrCreateBridgeToken(secrets);
+  let tokenReadAt = Date.now();
+  const currentToken = (): string => {
+    if (Date.now() - tokenReadAt >= TOKEN_CHECK_INTERVAL_MS) {
+      tokenReadAt = Date.now();
+      try {
+        bridgeToken = loadOrCreateBridgeToken(secrets);
+      } catch {
+        // Unreadable now: the token in force stays.
+      }
+    }
+    return bridgeToken;
+  };
   const auth = authManagerFor(config);
   // The tracker learns the account's limits from every backend answer (errors included) and asks wham/usage otherwise.
   const limits = createUsageTracker({ fetchUsage: () => upstream.getJson(usagePath(config.upstreamBase)) });
@@ -145,7 +163,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return allowedHosts;
     },
     allowedOrigins: () => currentSettings().allowedOrigins ?? [],
-    requiredToken: () => (tokenRequired() ? bridgeToken : undefined),
+    requiredToken: () => (tokenRequired() ? currentToken() : undefined),
   };
   const server: BridgeServer = createBridgeServer({
     services: {
@@ -190,10 +208,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     settings,
     log,
     get bridgeToken() {
-      return bridgeToken;
+      return currentToken();
     },
     rotateToken() {
-      bridgeToken = rotateBridgeToken(config.home);
+      bridgeToken = rotateBridgeToken(secrets);
+      tokenReadAt = Date.now();
       return bridgeToken;
     },
     usage: limits.current,

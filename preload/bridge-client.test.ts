@@ -24,6 +24,8 @@ const SAMPLE_ARGS: Record<RequestName, unknown[]> = {
   inFlightRequests: [],
   requestHistory: [50, null],
   usageReport: [7],
+  getSettings: [],
+  updateSettings: [{ port: 7712 }],
 };
 
 function exposed(answer: (channel: string, args: unknown[]) => Promise<unknown>): { bridge: BridgeApi; ipc: FakeIpcRenderer } {

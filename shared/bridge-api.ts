@@ -210,6 +210,58 @@ export const cursorOutcomeSchema = z.object({
 });
 export type CursorOutcome = z.infer<typeof cursorOutcomeSchema>;
 
+/** Where the bridge token and the ngrok authtoken are kept: sealed by the OS keychain, or in 0600 files. */
+export const secretsStorageSchema = z.enum(['os-keychain', 'file']);
+export type SecretsStorage = z.infer<typeof secretsStorageSchema>;
+
+const aliasOverrideViewSchema = z.object({ slug: z.string().optional(), effort: z.string().optional(), serviceTier: z.enum(['priority', 'default']).optional() });
+
+/** settings.json as the settings form shows it: every key with its value in force (defaults filled in); secrets only as set or not. */
+export const settingsViewSchema = z.object({
+  /** The file itself, for those who edit it by hand. */
+  path: z.string(),
+  port: z.number(),
+  host: z.string(),
+  requireToken: z.boolean(),
+  allowedOrigins: z.array(z.string()),
+  tunnelProvider: z.enum(['ngrok', 'cloudflared']),
+  /** Whether an ngrok authtoken is stored (its value never leaves the core). */
+  ngrokAuthtokenSet: z.boolean(),
+  tunnelDomain: z.string(),
+  modelOverrides: z.record(z.string(), aliasOverrideViewSchema),
+  reasoningSummaries: z.boolean(),
+  /** 0: the bridge's built-in idle timeout. */
+  idleTimeoutMs: z.number(),
+  startAtLogin: z.boolean(),
+  historyRetentionDays: z.number(),
+  /** The alias served when the usage limit is reached; '' = fail with 429. */
+  usageLimitFallback: z.string(),
+  secretsStorage: secretsStorageSchema,
+  /** The bridge's aliases, for the override and fallback pickers. */
+  aliases: z.array(z.string()),
+});
+export type SettingsView = z.infer<typeof settingsViewSchema>;
+
+/** A change from the settings form: only the fields given change; '' clears a text field (back to its default). */
+export const settingsChangeSchema = settingsViewSchema
+  .omit({ path: true, ngrokAuthtokenSet: true, secretsStorage: true, aliases: true })
+  .extend({ ngrokAuthtoken: z.string() })
+  .partial()
+  .strict();
+export type SettingsChange = z.infer<typeof settingsChangeSchema>;
+
+export const settingsOutcomeSchema = z.object({
+  ok: z.boolean(),
+  /** What changed and when it takes effect, or what is wrong, in words. */
+  message: z.string(),
+  /** The form field a refusal is about. */
+  field: z.string().optional(),
+  /** Fields saved that take effect only after the bridge restarts. */
+  restartNeeded: z.array(z.string()),
+  settings: settingsViewSchema,
+});
+export type SettingsOutcome = z.infer<typeof settingsOutcomeSchema>;
+
 const MAX_COPY_LENGTH = 64 * 1024;
 const noArgs = z.tuple([]);
 const flag = z.tuple([z.boolean({ error: 'expected a boolean' })]);
@@ -257,6 +309,8 @@ export const REQUESTS = {
     args: z.tuple([z.number({ error: 'expected a whole number of days from 1 to 90' }).int({ error: 'expected a whole number of days from 1 to 90' }).min(1, { error: 'expected a whole number of days from 1 to 90' }).max(90, { error: 'expected a whole number of days from 1 to 90' })]),
     result: usageReportViewSchema,
   },
+  getSettings: { channel: 'bridge:get-settings', args: noArgs, result: settingsViewSchema },
+  updateSettings: { channel: 'bridge:update-settings', args: z.tuple([settingsChangeSchema]), result: settingsOutcomeSchema },
 } as const satisfies Record<string, { channel: `bridge:${string}`; args: z.ZodTuple; result: z.ZodType }>;
 
 export type RequestName = keyof typeof REQUESTS;

@@ -1,4 +1,4 @@
-import type { AliasRow, BridgeSnapshot, CatalogView, CursorWaitView, ForecastView, InFlightRow, LimitsView, LoginView, LogRow, SignInView, TunnelView } from '../../shared/bridge-api.js';
+import type { AliasRow, BridgeSnapshot, CatalogView, CursorWaitView, ForecastView, InFlightRow, LimitsView, LoginView, LogRow, SecretsStorage, SignInView, TunnelView } from '../../shared/bridge-api.js';
 import type { AuthStatus } from '../auth/auth-manager.js';
 import type { ResolvedAlias } from '../models/alias-target.js';
 import { creditsText, labelledWindows } from '../usage/describe-limits.js';
@@ -44,7 +44,7 @@ export interface AppState {
   };
   /** Where each limit window is heading at the recent pace (from the usage history); empty while unknown. */
   forecasts: ForecastView[];
-  settings: { startAtLogin: boolean };
+  settings: { startAtLogin: boolean; secretsStorage: SecretsStorage };
   /** The sign-in under way or last ended in this run (the window shows its progress; the tray offers "Sign in…"). */
   signIn?: SignInView;
 }
@@ -59,7 +59,7 @@ export function withFinished(requests: Snapshot<AppState['requests']>, last: Log
   return { finished: requests.finished + 1, last, inFlight, recent };
 }
 
-export function initialState(version: string, authPath: string, provider: string, startAtLogin: boolean): AppState {
+export function initialState(version: string, authPath: string, provider: string, settings: AppState['settings']): AppState {
   return {
     version,
     server: { running: false, tokenRequired: false },
@@ -70,7 +70,7 @@ export function initialState(version: string, authPath: string, provider: string
     cursor: {},
     requests: { finished: 0, inFlight: [], recent: [] },
     forecasts: [],
-    settings: { startAtLogin },
+    settings,
   };
 }
 
@@ -125,6 +125,11 @@ export function windowSnapshot(state: Snapshot<AppState>): BridgeSnapshot {
   } as BridgeSnapshot;
 }
 
+/** Ends `text` with a full stop unless it ends a sentence already, so a hint after it never runs on. */
+function sentence(text: string): string {
+  return /[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
+}
+
 /** The tunnel in one line, as the CLI prints it and the tray shows it. */
 export function tunnelLine(tunnel: Snapshot<TunnelView>): string {
   switch (tunnel.state) {
@@ -137,6 +142,6 @@ export function tunnelLine(tunnel: Snapshot<TunnelView>): string {
     case 'online':
       return `Public tunnel (${tunnel.provider}): ${tunnel.url ?? 'online'}`;
     case 'failed':
-      return `Public tunnel (${tunnel.provider}) failed: ${tunnel.error ?? 'unknown error'}${tunnel.hint ? ` ${tunnel.hint}` : ''}`;
+      return `Public tunnel (${tunnel.provider}) failed: ${tunnel.hint ? `${sentence(tunnel.error ?? 'unknown error')} ${tunnel.hint}` : (tunnel.error ?? 'unknown error')}`;
   }
 }

@@ -10,7 +10,7 @@ import { readApplicationUser } from '../../test/support/cursor-fixture.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
 import { createBridgeApp } from './bridge-app.js';
 import { openHistoryStore } from '../history/history-store.js';
-import { SHUTDOWN_GRACE_MS, STOPPED_WAITING, windowSnapshot } from './index.js';
+import { openConfSettingsFile, SHUTDOWN_GRACE_MS, STOPPED_WAITING, windowSnapshot } from './index.js';
 
 let h: AppHarness | undefined;
 afterEach(async () => {
@@ -41,6 +41,7 @@ describe('start and stop', () => {
       config: { ...(h.config), port },
       env: {},
       listenRemedies: { otherPort: 'choose another door', loopbackHost: 'stay home' },
+      openSettingsFile: openConfSettingsFile,
     });
     expect(await second.start()).toEqual({ ok: false, message: `Port 127.0.0.1:${port} is already in use (another bridge?). Stop it, or choose another door.` });
   });
@@ -144,19 +145,20 @@ describe('use cases', () => {
     h = await startAppHarness({ app: { loginItem, tunnelProvider: new FakeTunnelProvider() } });
     await h.app.restore();
     expect(atLogin).toBe(true);
-    expect(h.app.updateSettings({ startAtLogin: false })).toEqual({ ok: true, startAtLogin: false, message: 'The bridge does not start when you log in.' });
+    expect(h.app.updateSettings({ startAtLogin: false })).toMatchObject({ ok: true, settings: { startAtLogin: false }, message: 'The bridge does not start when you log in.' });
     await h.app.setTunnel(true);
     await h.app.stop();
 
-    const relaunched = createBridgeApp({ config: h.config, env: {}, listenRemedies: { otherPort: '', loopbackHost: '' }, loginItem, tunnelProvider: new FakeTunnelProvider() });
+    const relaunched = createBridgeApp({ config: h.config, env: {}, listenRemedies: { otherPort: '', loopbackHost: '' }, openSettingsFile: openConfSettingsFile, loginItem, tunnelProvider: new FakeTunnelProvider() });
     expect((await relaunched.start()).ok).toBe(true);
     expect((await relaunched.restore())?.tunnel.state).toBe('online');
     expect(atLogin).toBe(false);
     expect(relaunched.state.get().settings.startAtLogin).toBe(false);
     await relaunched.stop();
 
-    const cli = createBridgeApp({ config: h.config, env: {}, listenRemedies: { otherPort: '', loopbackHost: '' } });
+    const cli = createBridgeApp({ config: h.config, env: {}, listenRemedies: { otherPort: '', loopbackHost: '' }, openSettingsFile: openConfSettingsFile });
     expect(cli.updateSettings({ startAtLogin: true })).toMatchObject({ ok: false, message: 'Starting at login needs the desktop app.' });
+    expect(JSON.parse(await readFile(path.join(h.dir, 'bridge-home', 'settings.json'), 'utf8')).startAtLogin).toBe(false);
   });
 });
 
@@ -205,7 +207,7 @@ describe('signing in and out through the app', () => {
     expect(app.state.get().signIn).toEqual({ state: 'failed', message: refused.message, cancelled: false });
     expect(refused.message).toMatch(/denied|refused/i);
 
-    const waiting = createBridgeApp({ config: h.config, env: {}, listenRemedies: { otherPort: '', loopbackHost: '' }, signIn: { callbackPorts: [0] } });
+    const waiting = createBridgeApp({ config: h.config, env: {}, listenRemedies: { otherPort: '', loopbackHost: '' }, signIn: { callbackPorts: [0] }, openSettingsFile: openConfSettingsFile });
     const pending = waiting.signIn({ method: 'browser' });
     await vi.waitFor(() => expect(waiting.state.get().signIn).toMatchObject({ state: 'waiting-browser', opened: false }));
     waiting.cancelSignIn();

@@ -1,4 +1,4 @@
-import type { ActionOutcome, CheckRow, LogRow, PastRow, SignInMethod, TunnelView, UsageReportView } from '../../shared/bridge-api.js';
+import type { ActionOutcome, CheckRow, LogRow, PastRow, SettingsChange, SettingsOutcome, SettingsView, SignInMethod, TunnelView, UsageReportView } from '../../shared/bridge-api.js';
 import { authManagerFor, startBridge, type Bridge, type BridgeOptions } from '../bridge.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
 import { systemProcessProbe, type ProcessProbe } from '../cursor/cursor-process.js';
@@ -8,7 +8,15 @@ import { ALIAS_NAMES } from '../models/aliases.js';
 import { LOOPBACK_HOSTS } from '../server/guard.js';
 import { listenFailureMessage, type ListenRemedies } from '../server/listen-failure.js';
 import { loadOrCreateBridgeToken, rotateBridgeToken } from '../settings/bridge-token.js';
-import { createSettingsStore, type BridgeSettings } from '../settings/settings-store.js';
+import { createSecretStore, type SecretCipher } from '../settings/secret-store.js';
+import {
+  createSettingsStore,
+  settingsFileOptions,
+  type BridgeSettings,
+  type SettingsFile,
+  type SettingsFileOptions,
+  type TunnelSettings,
+} from '../settings/settings-store.js';
 import { settleWithin } from '../settle-within.js';
 import { tunnelProviderFor } from '../tunnel/configured-provider.js';
 import { createTunnelManager, type BackoffOptions, type TunnelManager, type TunnelStatus } from '../tunnel/tunnel-manager.js';
@@ -19,7 +27,16 @@ import { initialState, limitsOf, loginOf, tunnelLine, withFinished, type AppStat
 import { createCursorUseCases, cursorTarget, type ConfigureRequest, type CursorOutcome, type UndoRequest } from './cursor.js';
 import { signIn, signOut, type SignInDeps } from './sign-in.js';
 import { createStateStore, type Snapshot, type StateStore } from './state-store.js';
-import { refreshAliasesOnNewPlan, repointCursorOnNewTunnelUrl } from './subscribers.js';
+import { createSettingsUseCases } from './settings.js';
+import {
+  notifyLoginProblem,
+  notifyTunnelDown,
+  notifyTunnelUrlChanged,
+  notifyUsageThresholds,
+  refreshAliasesOnNewPlan,
+  repointCursorOnNewTunnelUrl,
+  type Notify,
+} from './subscribers.js';
 import { pastRequests, readForecasts, usageReportFor, usageReportView } from './usage-history.js';
 
 /** In-flight requests get this long to finish when the bridge stops, whichever surface stops it. */
@@ -46,8 +63,8 @@ export interface BridgeAppDeps {
   listenRemedies: ListenRemedies;
   /** Require the bridge token on /v1/* even on localhost (`--require-token`). */
   requireToken?: boolean;
-  /** Replaces the tunnel provider the settings name. */
-  tunnelProvider?: TunnelProvider;
+  /** Replaces the tunnel provider the settings name; a function is given the tunnel settings (with the authtoken) at each start. */
+  tunnelProvider?: TunnelProvider | ((settings: TunnelSettings) => TunnelProvider);
   tunnelBackoff?: BackoffOptions;
   /** Replaces the check for a running Cursor. */
   cursorProbe?: ProcessProbe;
@@ -58,6 +75,12 @@ export interface BridgeAppDeps {
   signIn?: Pick<SignInDeps, 'callbackPorts' | 'timeoutMs'>;
   /** How the public-URL test reaches the internet (default: the global fetch; tests go through the fake tunnel). */
   fetchPublic?: typeof fetch;
+  /** Opens settings.json with these options: electron-store in the app, conf in the CLI (`openConfSettingsFile`). */
+  openSettingsFile(options: SettingsFileOptions): SettingsFile;
+  /** The OS keychain (Electron's safeStorage) where it is available; without it secrets are 0600 files. */
+  secretCipher?: SecretCipher;
+  /** Where notices go: OS notifications in the app, lines in the CLI. */
+  notify?: Notify;
   server?: Pick<BridgeOptions, 'onInternalError' | 'onDebug' | 'keepAliveMs' | 'onHistoryProblem'>;
 }
 
@@ -87,11 +110,7 @@ export interface TokenOutcome {
   message: string;
 }
 
-export interface SettingsOutcome {
-  ok: boolean;
-  startAtLogin: boolean;
-  message: string;
-}
+export type { SettingsOutcome };
 
 export interface BridgeApp {
   readonly state: StateStore<AppState>;
@@ -113,7 +132,10 @@ export interface BridgeApp {
   undoCursor(request?: UndoRequest): Promise<CursorOutcome>;
   /** Ends a Cursor write that waits for Cursor to quit; that write answers STOPPED_WAITING. */
   cancelCursorWait(): void;
-  updateSettings(change: { startAtLogin: boolean }): SettingsOutcome;
+  /** settings.json as the settings form shows it. */
+  getSettings(): SettingsView;
+  /** Saves a change; the outcome says what is in force now and what needs a restart, or what is wrong, in words. */
+  updateSettings(change: SettingsChange): SettingsOutcome;
   /** The last finished requests, oldest first. */
   recentRequests(): LogRow[];
   /** Past requests from the usage history, newest first, older than `before` (epoch ms) when given. */
@@ -151,9 +173,17 @@ function withoutPublicUrl({ publicUrl: _publicUrl, ...view }: Snapshot<AppState[
   return view;
 }
 
+function startAtLoginWith(loginItem: LoginItem) {
+  return (enabled: boolean): { ok: boolean; now: boolean; message?: string } => {
+    const now = loginItem.setEnabled(enabled);
+    return { ok: now === enabled, now, ...(now === enabled ? {} : { message: `The system kept start at login ${now ? 'on' : 'off'}.` }) };
+  };
+}
+
 export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
   const { config, env } = deps;
-  const settings = createSettingsStore(config.home);
+  const secrets = createSecretStore(config.home, deps.secretCipher);
+  const settings = createSettingsStore(config.home, () => deps.openSettingsFile(settingsFileOptions(config.home, secrets)));
   const safeSettings = (): BridgeSettings => {
     try {
       return settings.read();
@@ -161,10 +191,25 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
       return {}; // the start reports a broken file; later, the last good settings are served
     }
   };
+  /** The ngrok authtoken from the secret store; one this process cannot open is left to ngrok's own config. */
+  const ngrokAuthtoken = (): string | undefined => {
+    try {
+      return secrets.read('ngrok-authtoken');
+    } catch {
+      return undefined;
+    }
+  };
+  const settingsUseCases = createSettingsUseCases({
+    config,
+    settings,
+    secrets,
+    startAtLogin: () => deps.loginItem?.isEnabled() ?? safeSettings().startAtLogin === true,
+    ...(deps.loginItem ? { setStartAtLogin: startAtLoginWith(deps.loginItem) } : {}),
+  });
   const probe = deps.cursorProbe ?? systemProcessProbe();
   const target = () => cursorTarget(env, config.home, probe);
   const store = createStateStore<AppState>(
-    initialState(BRIDGE_VERSION, config.authPath, safeSettings().tunnel?.provider ?? 'ngrok', deps.loginItem?.isEnabled() ?? false),
+    initialState(BRIDGE_VERSION, config.authPath, safeSettings().tunnel?.provider ?? 'ngrok', { startAtLogin: deps.loginItem?.isEnabled() ?? false, secretsStorage: secrets.storage }),
   );
   const patch = <K extends keyof AppState>(key: K, value: AppState[K] | Snapshot<AppState[K]>): void =>
     store.update((state) => ({ ...state, [key]: value }));
@@ -195,7 +240,7 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
   const cursor = createCursorUseCases({
     target,
     aliases: ALIAS_NAMES,
-    bridgeToken: () => bridge?.bridgeToken ?? loadOrCreateBridgeToken(config.home),
+    bridgeToken: () => bridge?.bridgeToken ?? loadOrCreateBridgeToken(secrets),
     publicUrl: () => store.get().tunnel.publicUrl ?? readPublicUrl(config.home),
     onWait: (wait) => store.update((state) => ({ ...state, cursor: { ...state.cursor, wait } })),
     onConfigured: (configured) => store.update((state) => ({ ...state, cursor: { ...state.cursor, configured } })),
@@ -223,12 +268,21 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
   }
 
   async function startTunnel(running: Bridge): Promise<TunnelOutcome> {
+    if (tunnel && store.get().tunnel.state === 'failed') {
+      // Retry after a failure: a new tunnel from the settings as they are now (an authtoken just entered).
+      const failed = tunnel;
+      tunnel = undefined;
+      await failed.stop();
+    }
     if (!tunnel) {
-      const provider = deps.tunnelProvider ?? tunnelProviderFor(safeSettings().tunnel, env);
+      const saved = safeSettings().tunnel;
+      const tunnelSettings = { ...saved, authtoken: ngrokAuthtoken() ?? saved?.authtoken };
+      const chosen = deps.tunnelProvider;
+      const provider = typeof chosen === 'function' ? chosen(tunnelSettings) : (chosen ?? tunnelProviderFor(tunnelSettings, env));
       const manager: TunnelManager = createTunnelManager({
         provider,
         localPort: running.address.port,
-        localHost: config.host,
+        localHost: running.config.host,
         ...(deps.tunnelBackoff ? { backoff: deps.tunnelBackoff } : {}),
         onStatus: (status) => {
           if (tunnel === manager) showTunnel(tunnelView(status)); // else: a stopped tunnel's last words
@@ -251,6 +305,15 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
   }
 
   let signingIn: AbortController | undefined;
+  /** The configuration with settings.json's port and address, unless a flag or the environment named them. */
+  function listenConfig(): BridgeConfig {
+    const saved = safeSettings();
+    return {
+      ...config,
+      ...(saved.port !== undefined && config.addressGiven?.port === false ? { port: saved.port } : {}),
+      ...(saved.host !== undefined && config.addressGiven?.host === false ? { host: saved.host } : {}),
+    };
+  }
 
   async function refreshLogin(): Promise<void> {
     const login = loginOf(await (bridge?.auth ?? authManagerFor(config)).describe());
@@ -270,20 +333,23 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
     async start() {
       if (bridge) return { ok: true, message: `Serving ${bridge.baseUrl}/v1` };
       let started: Bridge;
+      const listenAt = listenConfig();
       try {
         started = await startBridge({
-          config,
+          config: listenAt,
           settings,
+          secrets,
           ...(deps.requireToken ? { requireToken: true } : {}),
           ...deps.server,
           exposure: () => {
             const view = store.get().tunnel;
-            return { active: view.state !== 'off', ...(view.publicUrl ? { host: new URL(view.publicUrl).hostname } : {}) };
+            // A failed tunnel gave up (it is not retrying): nothing arrives through it, so localhost needs no token again.
+            return { active: view.state !== 'off' && view.state !== 'failed', ...(view.publicUrl ? { host: new URL(view.publicUrl).hostname } : {}) };
           },
           planType: () => store.get().login.planType,
         });
       } catch (error) {
-        return { ok: false, message: listenFailureMessage(error, config.host, config.port, deps.listenRemedies) };
+        return { ok: false, message: listenFailureMessage(error, listenAt.host, listenAt.port, deps.listenRemedies) };
       }
       bridge = started;
       stopping = [
@@ -293,19 +359,22 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
         started.onLimitsChange((limits) => patch('limits', limitsOf(limits))),
         repointCursorOnNewTunnelUrl({ store, home: config.home, target, aliases: ALIAS_NAMES }),
         refreshAliasesOnNewPlan(store, syncCatalog),
+        ...(deps.notify
+          ? [notifyTunnelUrlChanged, notifyTunnelDown, notifyLoginProblem, notifyUsageThresholds].map((subscriber) => subscriber(store, deps.notify!))
+          : []),
       ];
       patch('server', { running: true, baseUrl: started.baseUrl, tokenRequired: started.tokenRequired() });
       const [configured] = await Promise.all([cursor.isConfigured(), refreshLogin(), settleWithin(started.models.refresh(), CATALOG_WAIT_MS)]);
       await syncCatalog();
       store.update((state) => ({ ...state, cursor: { ...state.cursor, configured } }));
-      const open = !LOOPBACK_HOSTS.includes(config.host) && !started.tokenRequired();
+      const open = !LOOPBACK_HOSTS.includes(started.config.host) && !started.tokenRequired();
       return {
         ok: true,
         message: `Serving ${started.baseUrl}/v1`,
         ...(open
           ? {
               warnings: [
-                `Listening on ${config.host} without a token: anyone who can reach this address can use your ChatGPT subscription. Require the bridge token (--require-token, or "requireToken": true in the settings); clients then send it as their API key.`,
+                `Listening on ${started.config.host} without a token: anyone who can reach this address can use your ChatGPT subscription. Require the bridge token (--require-token, or "requireToken": true in the settings); clients then send it as their API key.`,
               ],
             }
           : {}),
@@ -354,7 +423,7 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
         const auth = authManagerFor(config);
         const upstream = createUpstreamClient({ config, credentials: auth, backoff: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 }, idleTimeoutMs: 10_000 });
         try {
-          checks = await runDoctorChecks({ config, auth, upstream, env });
+          checks = await runDoctorChecks({ config: listenConfig(), auth, upstream, env });
         } finally {
           await upstream.close();
         }
@@ -364,11 +433,11 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
       return { ok: failed === 0, checks, message: failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.` };
     },
 
-    token: () => bridge?.bridgeToken ?? loadOrCreateBridgeToken(config.home),
+    token: () => bridge?.bridgeToken ?? loadOrCreateBridgeToken(secrets),
 
     rotateToken() {
       if (bridge) return { token: bridge.rotateToken(), message: 'The bridge token was replaced; clients must send the new one from now on.' };
-      return { token: rotateBridgeToken(config.home), message: 'The bridge token was replaced; a bridge already running keeps the old one until it restarts.' };
+      return { token: rotateBridgeToken(secrets), message: 'The bridge token was replaced; a bridge already running refuses the old one within a second.' };
     },
 
     setTunnel(enabled, options = {}) {
@@ -385,17 +454,12 @@ export function createBridgeApp(deps: BridgeAppDeps): BridgeApp {
     undoCursor: (request = {}) => cursor.undo(request),
     cancelCursorWait: () => cursor.cancelWait(),
 
+    getSettings: () => settingsUseCases.view(),
+
     updateSettings(change) {
-      const loginItem = deps.loginItem;
-      if (!loginItem) return { ok: false, startAtLogin: false, message: 'Starting at login needs the desktop app.' };
-      const now = loginItem.setEnabled(change.startAtLogin);
-      settings.update({ startAtLogin: now });
-      patch('settings', { ...store.get().settings, startAtLogin: now });
-      return {
-        ok: now === change.startAtLogin,
-        startAtLogin: now,
-        message: now ? 'The bridge starts when you log in.' : 'The bridge does not start when you log in.',
-      };
+      const outcome = settingsUseCases.update(change, store.get().tunnel.state !== 'off');
+      patch('settings', { ...store.get().settings, startAtLogin: outcome.settings.startAtLogin });
+      return outcome;
     },
 
     recentRequests: () => [...store.get().requests.recent],

@@ -10,7 +10,7 @@
  * - `token()` / `rotateToken()`
  * - `setTunnel(enabled)`
  * - `previewCursor()` / `configureCursor()` / `undoCursor()` / `cancelCursorWait()` (with the wait while Cursor runs)
- * - `updateSettings({ startAtLogin })`
+ * - `getSettings()` / `updateSettings(change)`: settings.json (electron-store in the app, conf in the CLI) and the secrets
  * - `recentRequests()` / `requestHistory(limit, before)` (past requests from the usage history) / `usageReport(days)`
  * - `signIn({ method })` / `cancelSignIn()` / `signOut()`: ChatGPT sign-in (browser PKCE or device code), progress in `state.signIn`
  * - `testPublicUrl()`: one real request through the public tunnel with the bridge token
@@ -23,7 +23,11 @@
  */
 export { createBridgeApp, SHUTDOWN_GRACE_MS, SHUTDOWN_NOTICE } from './bridge-app.js';
 export type { BridgeApp, BridgeAppDeps, ChecksOutcome, LoginItem, SettingsOutcome, StartOutcome, TokenOutcome, TunnelOutcome } from './bridge-app.js';
+export { openConfSettingsFile, type SettingsFile, type SettingsFileOptions } from '../settings/settings-store.js';
+export type { SecretCipher } from '../settings/secret-store.js';
+export { whenText } from '../time-text.js';
 export { aliasRows, tunnelLine, windowSnapshot, type AppState } from './app-state.js';
 export { CURSOR_MAX_ATTEMPTS, CURSOR_RETRY_EVERY_MS, NO_PUBLIC_URL, STOPPED_WAITING, type CursorOutcome } from './cursor.js';
 export type { Snapshot, StateStore } from './state-store.js';
 export { bridgeStatus, usageLeftLines } from './status.js';
+export type { Notice, Notify } from './subscribers.js';

@@ -1,5 +1,5 @@
 import type { LoginState, StatusView, TunnelState } from '../../shared/bridge-api.js';
-import { resetTime } from '../usage/describe-limits.js';
+import { clockTime } from '../time-text.js';
 
 interface LimitWindowInput {
   readonly usedPercent: number;
@@ -40,7 +40,7 @@ export function bridgeStatus(state: StatusInput, now: number = Date.now()): Stat
     return {
       kind: 'limit-reached',
       level: 'attention',
-      title: until === undefined ? 'Usage limit reached' : `Usage limit reached until ${resetTime(until, now)}`,
+      title: until === undefined ? 'Usage limit reached' : `Usage limit reached until ${clockTime(until, now)}`,
       detail: 'Requests fail until the limit resets, or until you add credits to your ChatGPT account.',
       action: { id: 'open-usage', label: 'See usage' },
     };
@@ -71,7 +71,7 @@ function resetOfReachedLimit(windows: readonly LimitWindowInput[]): number | und
 /** `5h: 90 % left, resets 14:20` for each window (left = 100 − the whole percent used, as the meters round). */
 export function usageLeftLines(limits: { readonly windows: readonly (LimitWindowInput & { readonly label: string })[] } | undefined, now: number = Date.now()): string[] {
   return (limits?.windows ?? []).map((window) => {
-    const reset = window.resetsAt ? `, resets ${resetTime(Date.parse(window.resetsAt), now)}` : '';
+    const reset = window.resetsAt ? `, resets ${clockTime(Date.parse(window.resetsAt), now)}` : '';
     return `${window.label}: ${100 - Math.min(100, Math.floor(window.usedPercent))} % left${reset}`;
   });
 }

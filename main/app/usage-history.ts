@@ -4,7 +4,8 @@
  */
 import type { ForecastView, LogRow, PastRow, UsageReportView } from '../../shared/bridge-api.js';
 import { openHistoryStore, type DayModelTotals, type HistoryStore, type LimitReading, type RequestRecord, type TokenCounts } from '../history/history-store.js';
-import { resetTime, windowLabel } from '../usage/describe-limits.js';
+import { clockTime } from '../time-text.js';
+import { windowLabel } from '../usage/describe-limits.js';
 import { describeForecast, forecastWindow, type Forecast } from '../usage/forecast.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -147,7 +148,7 @@ export function limitLines(report: UsageReport, now: number): string[] {
     const latest = readings.at(-1);
     if (!latest) return [];
     const peak = Math.max(...readings.map((reading) => reading.usedPercent));
-    const where = `${windowLabel(windowMinutes, window)} window: ${Math.floor(latest.usedPercent)} % used at ${resetTime(latest.at, now)} (peak ${Math.floor(peak)} %, ${readings.length} reading${readings.length === 1 ? '' : 's'})`;
+    const where = `${windowLabel(windowMinutes, window)} window: ${Math.floor(latest.usedPercent)} % used at ${clockTime(latest.at, now)} (peak ${Math.floor(peak)} %, ${readings.length} reading${readings.length === 1 ? '' : 's'})`;
     const outlook = describeForecast(forecast, windowMinutes, window, now);
     return [outlook ? `${where}; ${outlook}` : where];
   });

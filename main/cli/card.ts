@@ -1,4 +1,4 @@
-import type { AppState, Snapshot } from '../app/index.js';
+import { whenText, type AppState, type Snapshot } from '../app/index.js';
 
 /** The startup card, derived from the state: where the bridge listens, what each alias maps to, what to paste. */
 export function renderCard(state: Snapshot<AppState>, bridgeToken: string, notes: readonly string[] = []): string {
@@ -28,8 +28,11 @@ export function renderCard(state: Snapshot<AppState>, bridgeToken: string, notes
       `  2. Override OpenAI Base URL: ${publicUrl}`,
       `  3. Add the models ${state.aliases.map((entry) => entry.alias).slice(0, 3).join(', ')}, … and pick one (or run \`codex-cursor-bridge configure-cursor\`).`,
     );
-  } else {
+  } else if (state.tunnel.state === 'off') {
     lines.push('', 'Cursor needs a public HTTPS URL (its servers make the calls): start with --tunnel.');
+  } else {
+    // Asked for, but not online (failed, or still connecting): the notes and the tunnel lines say why.
+    lines.push('', 'Cursor needs the public tunnel, which is not online yet (see below).');
   }
   for (const note of notes) lines.push(note);
   return lines.join('\n');
@@ -39,7 +42,7 @@ function loginLine(login: Snapshot<AppState['login']>): string {
   if (login.state !== 'ok') return `${login.state}: ${login.message ?? ''}`.trim();
   const who = login.email ? `${login.email} ` : '';
   const plan = login.plan ? `(ChatGPT ${login.plan})` : '(ChatGPT)';
-  const expiry = login.expiresAt ? `, access token valid until ${login.expiresAt}` : '';
+  const expiry = login.expiresAt ? `, access token valid until ${whenText(Date.parse(login.expiresAt), Date.now())}` : '';
   return `${who}${plan}${expiry}`;
 }
 

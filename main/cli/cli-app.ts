@@ -1,4 +1,4 @@
-import { createBridgeApp, type BridgeApp, type BridgeAppDeps } from '../app/index.js';
+import { createBridgeApp, openConfSettingsFile, type BridgeApp, type BridgeAppDeps } from '../app/index.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
 import type { CliContext } from './cli-context.js';
 
@@ -11,6 +11,7 @@ export function cliApp(ctx: CliContext, config: BridgeConfig, extra: Partial<Bri
     config,
     env: ctx.env,
     listenRemedies: CLI_REMEDIES,
+    openSettingsFile: openConfSettingsFile,
     ...(ctx.tunnelProvider ? { tunnelProvider: ctx.tunnelProvider } : {}),
     ...(ctx.cursorProbe ? { cursorProbe: ctx.cursorProbe } : {}),
     ...extra,

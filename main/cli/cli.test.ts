@@ -3,14 +3,15 @@ import { chmod, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeBackend, type FakeBackend } from '../../test/support/fake-backend/server.js';
 import { runCli } from './index.js';
 import { openHistoryStore, type HistoryStore } from '../history/history-store.js';
-import { resetTime } from '../usage/describe-limits.js';
+import { whenText } from '../time-text.js';
 import { freePort } from '../../test/support/free-port.js';
 import { request } from 'undici';
 import { startServe } from '../../test/support/cli-runner.js';
+import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 let fake: FakeBackend;
@@ -69,12 +70,27 @@ describe('flags', () => {
     [['--port', '70000'], '--port'],
     [['--tunnel', '--no-tunnel'], 'contradict'],
     [['frobnicate'], 'unknown command'],
+    [['serv'], 'unknown command "serv". Did you mean "serve"?'],
+    [['doctr'], 'Did you mean "doctor"?'],
+    [['--prot', '7711'], "Unknown option '--prot'. Did you mean --port?"],
+    [['token', '--rotat'], "Unknown option '--rotat'. Did you mean --rotate?"],
+    [['help', 'configure'], 'Did you mean "configure-cursor"?'],
     [['token', '--nope'], 'nope'],
   ])('refuses %j with exit 2 and a clear message', async (argv, needle) => {
     const result = await run(argv);
     expect(result.code).toBe(2);
     expect(result.err).toContain(needle);
     expect(result.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('`help` is the overview and `help <command>` that command\'s flags, with exit 0', async () => {
+    const help = await run(['help']);
+    expect(help).toMatchObject({ code: 0, err: '' });
+    expect(help.out).toContain('codex-cursor-bridge help [command]');
+    const serveHelp = await run(['help', 'serve']);
+    expect(serveHelp.code).toBe(0);
+    expect(serveHelp.out).toContain('--require-token');
+    expect((await run(['help', 'token'])).out).toContain('a running bridge refuses the old one within a second');
   });
 
   it('refuses a bad CODEX_BRIDGE_PORT with exit 2', async () => {
@@ -127,6 +143,9 @@ describe('serve', () => {
     const out = serve.out.join('\n');
     expect(out).toMatch(/bridge-pro-high\s+→ gpt-6\.2-astra/);
     expect(out).toContain('dev@example.com');
+    // One time format: local time and how far away, never ISO UTC.
+    expect(out).toMatch(/access token valid until \d\d:\d\d( on \d+ [A-Z][a-z]{2})? \(in \d+ min\)/);
+    expect(out).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
     expect(out).toMatch(/POST \/v1\/chat\/completions 200 \d+ms bridge-mini→\S+ msgs=1 tools=0/);
     // --setup (the default) runs the prerequisite checks; a missing Codex CLI is no longer one (the bridge signs in itself).
     expect(out).not.toContain('setup: Codex CLI');
@@ -210,7 +229,72 @@ describe('token', () => {
   });
 });
 
+describe('token --rotate while a bridge runs', () => {
+  it('the running bridge refuses the old token within a second, as the rotation says', async () => {
+    const home = path.join(dir, 'rotate-home');
+    await whileServing(['--require-token', '--no-setup'], { env: { ...env, CODEX_BRIDGE_HOME: home } }, async (serve) => {
+      const old = (await run(['token'], { CODEX_BRIDGE_HOME: home })).out;
+      const models = (key: string) => fetch(`http://127.0.0.1:${serve.port}/v1/models`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
+      expect(await models(old)).toBe(200);
+      const rotated = await run(['token', '--rotate'], { CODEX_BRIDGE_HOME: home });
+      expect(rotated.err).toBe('The bridge token was replaced; a bridge already running refuses the old one within a second.');
+      await vi.waitFor(async () => expect(await models(old)).toBe(401), { timeout: 3_000 });
+      expect(await models(rotated.out)).toBe(200);
+    });
+  });
+});
+
+describe('serve: notices', () => {
+  it('prints a notice line when the tunnel goes down after the card, and the tunnel line when it is back', async () => {
+    const tunnel = new FakeTunnelProvider();
+    await whileServing(['--tunnel', '--no-setup'], { env: { ...env, CODEX_BRIDGE_HOME: path.join(dir, 'notice-home') }, tunnelProvider: tunnel }, async (serve) => {
+      const first = tunnel.publicUrl;
+      await tunnel.drop('connection reset by peer');
+      await until(() => serve.out.some((line) => line.startsWith('! Public tunnel down: Public tunnel (fake): reconnecting… (connection reset by peer)')));
+      await until(() => serve.out.includes(`! Public URL changed: Clients now reach the bridge at ${tunnel.publicUrl}/v1.`));
+      expect(tunnel.publicUrl).not.toBe(first);
+      expect(serve.out).toContain(`Public tunnel (fake): ${tunnel.publicUrl}/v1`);
+    });
+  });
+});
+
+describe('serve --tunnel when the tunnel fails', () => {
+  it('never says "start with --tunnel", words the failure in sentences, and stops requiring the token', async () => {
+    const tunnel = new FakeTunnelProvider();
+    tunnel.failNextStarts(1, 'ngrok refused the authtoken', { retryable: false });
+    await whileServing(['--tunnel', '--no-setup'], { env: { ...env, CODEX_BRIDGE_HOME: path.join(dir, 'tunnel-home') }, tunnelProvider: tunnel }, async (serve) => {
+      const out = serve.out.join('\n');
+      expect(out).not.toContain('start with --tunnel');
+      expect(out).toContain('Cursor needs the public tunnel, which is not online yet (see below).');
+      expect(out).toContain('Public tunnel (fake) failed: ngrok refused the authtoken. fake hint');
+      expect(out).toContain('  API key:  any non-empty string');
+      expect((await fetch(`http://127.0.0.1:${serve.port}/v1/models`)).status).toBe(200);
+    });
+  });
+});
+
 describe('doctor', () => {
+  it('on the port of a running bridge: asks its /healthz and passes', async () => {
+    await whileServing(['--no-setup'], { env }, async (serve) => {
+      const result = await run(['doctor', '-p', String(serve.port)]);
+      expect(result.out).toMatch(new RegExp(`ok\\s+Port 127\\.0\\.0\\.1:${serve.port}: the bridge \\d+\\.\\d+\\.\\d+ is running here`));
+      expect(result.out).not.toContain('already in use');
+    });
+  });
+
+  it('on a port another program holds: fails and says so', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      const result = await run(['doctor', '-p', String(port)]);
+      expect(result.code).toBe(1);
+      expect(result.out).toContain(`FAIL  Port 127.0.0.1:${port}: already in use by another program`);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('passes every check with a login, the codex CLI on PATH, a reachable backend and a free port', async () => {
     const bin = path.join(dir, 'bin');
     await mkdir(bin, { recursive: true });
@@ -219,6 +303,7 @@ describe('doctor', () => {
     const result = await run(['doctor', '-p', String(await freePort())], { PATH: `${bin}${path.delimiter}${env.PATH}` });
     expect(result.out).toContain('All checks passed.');
     expect(result.out).toContain('Pro');
+    expect(result.out).toMatch(/ok\s+Access token: valid until \d\d:\d\d( on \d+ [A-Z][a-z]{2})? \(in \d+ min\)/);
     expect(result.out).toMatch(/ok\s+Usage limits: 5h window 10 % used, resets \d\d:\d\d.*; weekly window 5 % used/);
     expect(result.code).toBe(0);
   });
@@ -233,7 +318,7 @@ describe('doctor', () => {
     store.write({ requests: [], limits: [reading(40, 10), reading(20, 20), reading(0, 30), { at: now, window: 'secondary', windowMinutes: 10080, usedPercent: 5 }] });
     store.close();
     const result = await run(['doctor', '-p', String(await freePort())], { CODEX_BRIDGE_HOME: home });
-    expect(result.out).toMatch(new RegExp(`Usage limits: .*\\n\\s+at this pace the 5h window runs out at ${resetTime(now + 140 * minute, Date.now())}\\n`));
+    expect(result.out).toMatch(new RegExp(`Usage limits: .*\\n\\s+at this pace the 5h window runs out at ${whenText(now + 140 * minute, Date.now()).replace(/[()]/g, '\\$&')}\\n`));
   });
 
   it('fails on a reached usage limit and says when it resets', async () => {
@@ -279,6 +364,17 @@ describe('doctor', () => {
     expect(result.out).not.toContain('sk-test-123');
   });
 });
+
+/** Runs `check` against a running `serve`, which is stopped afterwards whatever happened. */
+async function whileServing(argv: string[], ctx: Parameters<typeof startServe>[1], check: (serve: Awaited<ReturnType<typeof startServe>>) => Promise<void>): Promise<void> {
+  const serve = await startServe(argv, ctx);
+  try {
+    await check(serve);
+  } finally {
+    serve.stop();
+    await serve.exit;
+  }
+}
 
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));

@@ -11,6 +11,7 @@ import { runServe } from './commands/serve.js';
 import { runToken } from './commands/token.js';
 import { runUsage } from './commands/usage.js';
 import { runConfigureCursor } from './commands/configure-cursor.js';
+import { didYouMean } from './suggest.js';
 import { MAIN_USAGE } from './usage.js';
 import { BRIDGE_VERSION } from '../version.js';
 
@@ -40,12 +41,24 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     }
     return runServe(argv, ctx);
   }
-  const command = COMMANDS[first];
-  if (!command) {
-    ctx.stderr(`codex-cursor-bridge: unknown command "${first}".\n\n${MAIN_USAGE}`);
-    return 2;
+  if (first === 'help') {
+    // `help` alone is the overview; `help <command>` is that command's --help.
+    if (rest[0] === undefined) {
+      ctx.stdout(MAIN_USAGE);
+      return 0;
+    }
+    return runCommand(rest[0], ['--help'], ctx);
   }
-  return command(rest, ctx);
+  return runCommand(first, rest, ctx);
+}
+
+function runCommand(name: string, argv: string[], ctx: CliContext): Promise<number> {
+  const command = COMMANDS[name];
+  if (!command) {
+    ctx.stderr(`codex-cursor-bridge: unknown command "${name}".${didYouMean(name, [...Object.keys(COMMANDS), 'help'])}\n\n${MAIN_USAGE}`);
+    return Promise.resolve(2);
+  }
+  return command(argv, ctx);
 }
 
 function stopOnSignal(): Promise<string> {

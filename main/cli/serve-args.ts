@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { parsePort } from '../config/bridge-config.js';
+import { parseCliArgs } from './suggest.js';
 
 export interface ServeFlags {
   port?: number;
@@ -19,7 +19,7 @@ export class UsageError extends Error {}
 export function parseServeFlags(argv: string[]): ServeFlags {
   let parsed;
   try {
-    parsed = parseArgs({
+    parsed = parseCliArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
@@ -37,7 +37,7 @@ export function parseServeFlags(argv: string[]): ServeFlags {
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, '.'));
+    throw new UsageError((error as Error).message);
   }
   const { values } = parsed;
   const flags: ServeFlags = { setup: !values['no-setup'], help: values.help === true, version: values.version === true };

@@ -11,8 +11,9 @@ Usage:
                                               requests, tokens and usage limits recorded in the history
   codex-cursor-bridge configure-cursor [--base-url URL] [--dry-run] [--undo]
                                               point Cursor's settings at the bridge
+  codex-cursor-bridge help [command]          this overview, or one command's flags
 
-Run a subcommand with --help for its flags.`;
+Settings (port, tunnel, overrides…) are in settings.json in CODEX_BRIDGE_HOME; the desktop app edits them too.`;
 
 export const SERVE_USAGE = `Usage: codex-cursor-bridge serve [flags]
 

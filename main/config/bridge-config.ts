@@ -20,6 +20,8 @@ export interface BridgeConfig {
   clientId: string;
   /** Log request bodies (secrets redacted). */
   debug: boolean;
+  /** Whether a flag or the environment named the port / address; if not, settings.json's `port` / `host` win. */
+  addressGiven?: { port: boolean; host: boolean };
 }
 
 /** What codex-cli 0.171.0 sends (../fixtures/codex-cli captures); the backend checks the client version against its catalog. */
@@ -82,5 +84,6 @@ export function resolveConfig(env: Env, overrides: Partial<BridgeConfig> = {}, h
     debug: env.CODEX_BRIDGE_DEBUG === '1',
   };
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  return { ...base, ...defined };
+  const addressGiven = { port: envPort !== undefined || overrides.port !== undefined, host: nonEmpty(env.CODEX_BRIDGE_HOST) !== undefined || overrides.host !== undefined };
+  return { ...base, ...defined, addressGiven };
 }

@@ -5,7 +5,8 @@ import type { AuthManager } from '../auth/auth-manager.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
 import { catalogPath, parseCatalog } from '../models/catalog.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
-import { blockedUntil, describeLimits, resetTime } from '../usage/describe-limits.js';
+import { whenText } from '../time-text.js';
+import { blockedUntil, describeLimits } from '../usage/describe-limits.js';
 import { parseUsageBody, usagePath, type UsageLimits } from '../usage/usage-limits.js';
 
 export interface CheckResult {
@@ -73,8 +74,8 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<CheckResult[]> 
         : expiresAt === undefined
           ? 'no expiry in the token'
           : expiresAt <= now()
-            ? `expired ${resetTime(expiresAt, now())}; the bridge refreshes it on first use`
-            : `valid until ${resetTime(expiresAt, now())}`,
+            ? `expired ${whenText(expiresAt, now())}; the bridge refreshes it on first use`
+            : `valid until ${whenText(expiresAt, now())}`,
       ...(refreshBroken ? { fix: 'Sign in again with `codex-cursor-bridge login`.' } : {}),
     });
   }
@@ -151,25 +152,46 @@ async function checkUsageLimits(deps: DoctorDeps, now: () => number): Promise<Ch
       title,
       ok: false,
       detail: `limit reached: ${detail}`,
-      fix: `${until === undefined ? 'Wait for the limit to reset' : `Requests fail until ${resetTime(until, now())}; wait`}, or buy credits at ${USAGE_SETTINGS_URL}.`,
+      fix: `${until === undefined ? 'Wait for the limit to reset' : `Requests fail until ${whenText(until, now())}; wait`}, or buy credits at ${USAGE_SETTINGS_URL}.`,
     };
   } catch (error) {
     return { id: 'usage-limits', title, ok: true, detail: `not available: ${(error as Error).message}` };
   }
 }
 
+/** `http://host:port` for a request, with IPv6 literals bracketed and a wildcard bind asked on loopback. */
+function localUrl(host: string, port: number): string {
+  const name = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
+/** The bridge's own `/healthz` on a port that is taken: its version when a bridge answers, else undefined. */
+async function runningBridge(host: string, port: number): Promise<string | undefined> {
+  try {
+    const response = await fetch(`${localUrl(host, port)}/healthz`, { signal: AbortSignal.timeout(2_000) });
+    const body = (await response.json()) as { status?: unknown; version?: unknown };
+    return response.ok && body.status === 'ok' && typeof body.version === 'string' ? body.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The port is free, or a bridge already serves on it (a pass: that is where clients reach it). */
 function checkPort(host: string, port: number): Promise<CheckResult> {
+  const title = `Port ${host}:${port}`;
   return new Promise((resolve) => {
     const probe = net.createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) =>
+    probe.once('error', async (error: NodeJS.ErrnoException) => {
+      const version = error.code === 'EADDRINUSE' ? await runningBridge(host, port) : undefined;
+      if (version !== undefined) return resolve({ id: 'port', title, ok: true, detail: `the bridge ${version} is running here` });
       resolve({
         id: 'port',
-        title: `Port ${host}:${port}`,
+        title,
         ok: false,
-        detail: error.code === 'EADDRINUSE' ? 'already in use (is a bridge already running?)' : error.message,
+        detail: error.code === 'EADDRINUSE' ? 'already in use by another program' : error.message,
         fix: 'Stop what uses it, or start the bridge with --port <another port>.',
-      }),
-    );
-    probe.listen(port, host, () => probe.close(() => resolve({ id: 'port', title: `Port ${host}:${port}`, ok: true, detail: 'free' })));
+      });
+    });
+    probe.listen(port, host, () => probe.close(() => resolve({ id: 'port', title, ok: true, detail: 'free' })));
   });
 }

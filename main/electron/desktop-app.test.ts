@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -10,15 +11,17 @@ import {
   FakeClipboard,
   FakeDialog,
   FakeIpcMain,
-  FakeProtocol,
-  FakeShell,
   FakeNotifier,
+  FakeProtocol,
+  FakeSafeStorage,
+  FakeShell,
   FakeTray,
   FakeWebContents,
   fakeWindowFactory,
   invokeEventFrom,
 } from '../../test/support/fake-electron.js';
 import { desktopAppEnv } from '../../test/support/bridge-harness.js';
+import { openConfSettingsFile } from '../app/index.js';
 import { startFakeBackend, type FakeBackend } from '../../test/support/fake-backend/server.js';
 import { FakeTunnelProvider } from '../../test/support/fake-tunnel.js';
 import { APP_CSP, APP_INDEX_URL } from './app-protocol.js';
@@ -37,6 +40,8 @@ let protocol: FakeProtocol;
 let shell: FakeShell;
 let tunnel: FakeTunnelProvider;
 let logs: string[];
+let safeStorage: FakeSafeStorage;
+let notifier: FakeNotifier;
 let running: DesktopApp | undefined;
 
 beforeEach(async () => {
@@ -52,6 +57,8 @@ beforeEach(async () => {
   clipboard = new FakeClipboard();
   tunnel = new FakeTunnelProvider();
   logs = [];
+  safeStorage = new FakeSafeStorage();
+  notifier = new FakeNotifier();
   running = undefined;
 });
 
@@ -79,6 +86,8 @@ function launch(options: { dialog?: DialogLike; platform?: NodeJS.Platform } = {
       buildMenu: buildFakeMenu,
       nativeTheme: { shouldUseDarkColors: false },
       notifier: new FakeNotifier(),
+      safeStorage,
+      openSettingsFile: openConfSettingsFile,
     },
     {
       env,
@@ -115,6 +124,32 @@ describe('the desktop app', () => {
     expect(windows.windows).toHaveLength(0);
     expect(app.dockHidden).toBe(false);
     expect(app.listenerCount('window-all-closed')).toBe(1);
+  });
+
+  it('keeps the bridge token sealed by the OS keychain (safeStorage) and says so', async () => {
+    const desktop = await started();
+    const token = desktop.app.token();
+    const home = env.CODEX_BRIDGE_HOME!;
+    expect(desktop.app.state.get().settings.secretsStorage).toBe('os-keychain');
+    expect((await desktop.service.getSettings()).secretsStorage).toBe('os-keychain');
+    expect(existsSync(path.join(home, 'bridge-token'))).toBe(false);
+    expect(readFileSync(path.join(home, 'bridge-token.sealed'), 'utf8')).not.toContain(token.slice('sk-bridge-'.length));
+  });
+
+  it('without an OS keychain keeps the bridge token in a 0600 file and says so', async () => {
+    safeStorage.available = false;
+    const desktop = await started();
+    expect((await desktop.service.getSettings()).secretsStorage).toBe('file');
+    const file = path.join(env.CODEX_BRIDGE_HOME!, 'bridge-token');
+    expect(readFileSync(file, 'utf8').trim()).toBe(desktop.app.token());
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('shows notices as OS notifications (a tunnel that fails)', async () => {
+    const desktop = await started();
+    tunnel.failNextStarts(1, 'ngrok refused the authtoken', { retryable: false });
+    await desktop.service.setTunnel(true);
+    expect(notifier.shown).toEqual([{ title: 'Public tunnel down', body: 'Public tunnel (fake) failed: ngrok refused the authtoken. fake hint' }]);
   });
 
   it('on macOS hides the dock icon and uses the Template tray icon', async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type { BridgeApi } from '../../shared/bridge-api.js';
-import { createBridgeApp, type BridgeApp, type BridgeAppDeps } from '../app/index.js';
+import { createBridgeApp, type BridgeApp, type BridgeAppDeps, type Notice, type SecretCipher, type SettingsFile, type SettingsFileOptions } from '../app/index.js';
 import { resolveConfig, type BridgeConfig } from '../config/bridge-config.js';
 import type { ProcessProbe } from '../cursor/cursor-process.js';
 import type { TunnelProvider } from '../tunnel/tunnel-provider.js';
@@ -13,7 +13,9 @@ import type {
   DialogLike,
   IpcMainLike,
   NativeThemeLike,
+  NotifierLike,
   ProtocolLike,
+  SafeStorageLike,
   ShellLike,
   TrayLike,
   TrayMenuItem,
@@ -24,7 +26,7 @@ import { forwardEvents, registerIpcHandlers } from './ipc.js';
 import { createLinuxAutostart, launchCommand } from './linux-autostart.js';
 import { builtRendererDir, isRendererUrl, rendererLocation } from './renderer-location.js';
 import { trayStateIconFile } from './tray-icon.js';
-import { PRODUCT_NAME, startTrayMenu, type Notifier, type TrayMenu } from './tray.js';
+import { PRODUCT_NAME, startTrayMenu, type TrayMenu } from './tray.js';
 import { guardEveryWebContents } from './web-contents-guards.js';
 import { createWindowApi } from './window-api.js';
 import { createWindowController, type WindowController } from './window.js';
@@ -44,8 +46,11 @@ export interface ElectronParts<Menu> {
   createTray(iconFile: string): TrayLike<Menu>;
   buildMenu(template: TrayMenuItem[]): Menu;
   nativeTheme: NativeThemeLike;
+  safeStorage: SafeStorageLike;
   /** OS notifications (Electron's `Notification`). */
-  notifier: Notifier;
+  notifier: NotifierLike;
+  /** settings.json through electron-store (tests: conf, which electron-store extends). */
+  openSettingsFile(options: SettingsFileOptions): SettingsFile;
 }
 
 export interface DesktopAppOptions {
@@ -112,7 +117,7 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
       command: launchCommand({ env: options.env, execPath: options.execPath, isPackaged: app.isPackaged, appPath }),
     }),
   });
-  const core = await startOrAsk(electron.dialog, options, { loginItem: host.loginItem, openBrowser }, report);
+  const core = await startOrAsk(electron, options, { loginItem: host.loginItem, openBrowser }, report);
   if (!core) {
     app.quit();
     return undefined;
@@ -175,14 +180,14 @@ export async function runDesktopApp<Menu>(electron: ElectronParts<Menu>, options
 
 /** Starts the core; a start failure (port in use…) asks Retry or Quit, since the user can often fix it at once. */
 async function startOrAsk(
-  dialog: DialogLike,
+  electron: Pick<ElectronParts<unknown>, 'dialog' | 'safeStorage' | 'notifier' | 'openSettingsFile'>,
   options: DesktopAppOptions,
   desktop: Pick<BridgeAppDeps, 'loginItem' | 'openBrowser'>,
   report: (error: unknown) => void,
 ): Promise<BridgeApp | undefined> {
   const ask = async (detail: string, buttons: string[]): Promise<number> =>
     (
-      await dialog.showMessageBox({
+      await electron.dialog.showMessageBox({
         type: 'error',
         title: PRODUCT_NAME,
         message: `${PRODUCT_NAME} could not start`,
@@ -205,6 +210,9 @@ async function startOrAsk(
     env: options.env,
     listenRemedies: APP_REMEDIES,
     ...desktop,
+    openSettingsFile: electron.openSettingsFile,
+    ...(secretCipherOf(electron.safeStorage) ? { secretCipher: secretCipherOf(electron.safeStorage) } : {}),
+    ...(electron.notifier.isSupported() ? { notify: (notice: Notice) => electron.notifier.show(notice) } : {}),
     ...(options.tunnelProvider ? { tunnelProvider: options.tunnelProvider } : {}),
     ...(options.cursorProbe ? { cursorProbe: options.cursorProbe } : {}),
     server: { onInternalError: report },
@@ -214,4 +222,10 @@ async function startOrAsk(
     if (started.ok) return core;
     if ((await ask(started.message, ['Retry', 'Quit'])) !== 0) return undefined;
   }
+}
+
+/** The OS keychain where Electron has one (on Linux: only with a secret service running); else secrets stay 0600 files. */
+function secretCipherOf(safeStorage: SafeStorageLike): SecretCipher | undefined {
+  if (!safeStorage.isEncryptionAvailable()) return undefined;
+  return { encrypt: (text) => safeStorage.encryptString(text), decrypt: (sealed) => safeStorage.decryptString(sealed) };
 }

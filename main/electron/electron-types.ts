@@ -79,6 +79,19 @@ export interface TrayLike<Menu> {
   destroy(): void;
 }
 
+/** Electron's safeStorage: strings sealed with the OS keychain (Keychain, DPAPI, libsecret/kwallet). */
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  encryptString(text: string): Buffer;
+  decryptString(sealed: Buffer): string;
+}
+
+/** An OS notification (Electron's `Notification`, shown at once). */
+export interface NotifierLike {
+  isSupported(): boolean;
+  show(notice: { title: string; body: string }): void;
+}
+
 export interface LoginItemsLike {
   getLoginItemSettings(): { openAtLogin: boolean };
   setLoginItemSettings(settings: { openAtLogin: boolean }): void;

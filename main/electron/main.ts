@@ -4,8 +4,9 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeTheme, Notification, protocol, shell, Tray } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeTheme, Notification, protocol, safeStorage, shell, Tray } from 'electron';
 import { runDesktopApp } from './desktop-app.js';
+import { openElectronSettingsFile } from './settings-file.js';
 
 const resourcesDir = app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(app.getAppPath(), 'resources');
 
@@ -21,7 +22,9 @@ runDesktopApp(
     createTray: (iconFile) => new Tray(iconFile),
     buildMenu: (template) => Menu.buildFromTemplate(template),
     nativeTheme,
-    notifier: { notify: (title, body) => new Notification({ title, body }).show() },
+    safeStorage,
+    notifier: { isSupported: () => Notification.isSupported(), show: (notice) => new Notification(notice).show() },
+    openSettingsFile: openElectronSettingsFile,
   },
   { env: process.env, platform: process.platform, homedir: os.homedir(), execPath: process.execPath, resourcesDir },
 ).catch((error: unknown) => {

@@ -123,7 +123,7 @@ describe('the tray icon and menu follow the state store, in every state', () => 
   it('sets the image only when the icon changes', () => {
     const set = tray.imagesSet;
     setState((state) => ({ ...state, requests: { ...state.requests, finished: 5 } }));
-    setState((state) => ({ ...state, settings: { startAtLogin: true } }));
+    setState((state) => ({ ...state, settings: { ...state.settings, startAtLogin: true } }));
     expect(tray.imagesSet).toBe(set);
   });
 

@@ -1,6 +1,6 @@
 import type { ActionOutcome, BridgeApi, BridgeSnapshot } from '../../shared/bridge-api.js';
 import { usageLeftLines } from '../app/index.js';
-import type { TrayLike, TrayMenuItem } from './electron-types.js';
+import type { NotifierLike, TrayLike, TrayMenuItem } from './electron-types.js';
 import { trayIconState, trayStateIconFile, type TrayIconTarget } from './tray-icon.js';
 
 export const PRODUCT_NAME = 'Codex Cursor Bridge';
@@ -58,11 +58,6 @@ export function trayMenuTemplate(snapshot: BridgeSnapshot, actions: TrayActions)
   ];
 }
 
-/** An OS notification (Electron's `Notification`): how a tray action that failed says why. */
-export interface Notifier {
-  notify(title: string, body: string): void;
-}
-
 export interface TrayMenuOptions<Menu> {
   tray: TrayLike<Menu>;
   icon: Omit<TrayIconTarget, 'darkBar'> & { darkBar(): boolean };
@@ -70,7 +65,8 @@ export interface TrayMenuOptions<Menu> {
   service: Pick<BridgeApi, 'getSnapshot' | 'onSnapshot' | 'setTunnel' | 'getToken' | 'copyText' | 'setStartAtLogin' | 'configureCursor' | 'signIn'>;
   openWindow(section?: string): void;
   quit(): void;
-  notifier: Notifier;
+  /** OS notifications: how a tray action that failed says why. */
+  notifier: NotifierLike;
   onError(error: unknown): void;
 }
 
@@ -103,7 +99,7 @@ export function startTrayMenu<Menu>(options: TrayMenuOptions<Menu>): TrayMenu {
     show(await service.getSnapshot(), ticket);
   };
 
-  const failed = (what: string, why: string): void => options.notifier.notify(`${PRODUCT_NAME}: ${what} failed`, why);
+  const failed = (what: string, why: string): void => options.notifier.show({ title: `${PRODUCT_NAME}: ${what} failed`, body: why });
 
   // A failed action says why in a notification (not only in the process log), and a refresh puts back the truth
   // (a checkbox Electron already flipped).

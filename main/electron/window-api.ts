@@ -32,7 +32,7 @@ export function createWindowApi(app: BridgeApp, clipboard: Clipboard): BridgeApi
     configureCursor: async (dryRun) => cursorView(dryRun ? await app.previewCursor() : await app.configureCursor({ waitForCursor: true })),
     undoCursor: async () => cursorView(await app.undoCursor({ waitForCursor: true })),
     cancelCursorWait: async () => app.cancelCursorWait(),
-    setStartAtLogin: async (enabled) => app.updateSettings({ startAtLogin: enabled }).startAtLogin,
+    setStartAtLogin: async (enabled) => app.updateSettings({ startAtLogin: enabled }).settings.startAtLogin,
     signIn: (method) => app.signIn({ method }),
     cancelSignIn: async () => app.cancelSignIn(),
     signOut: () => app.signOut(),
@@ -40,6 +40,8 @@ export function createWindowApi(app: BridgeApp, clipboard: Clipboard): BridgeApi
     inFlightRequests: async () => [...app.state.get().requests.inFlight],
     requestHistory: async (limit, before) => app.requestHistory(limit, before ?? undefined),
     usageReport: async (days) => app.usageReport(days),
+    getSettings: async () => app.getSettings(),
+    updateSettings: async (change) => app.updateSettings(change),
     onLog(listener) {
       return app.state.subscribe((next, previous) => {
         if (next.requests.last && next.requests.last !== previous.requests.last) listener(next.requests.last);

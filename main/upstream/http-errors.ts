@@ -1,6 +1,7 @@
 import { planLabel } from '../auth/plan-label.js';
 import { ApiError } from '../errors/api-error.js';
 import { isRecord } from '../json.js';
+import { whenText } from '../time-text.js';
 
 /**
  * Turns a non-2xx answer of the Codex backend into the error the bridge's client sees. The backend answers in two
@@ -66,20 +67,12 @@ function usageLimitError(error: Record<string, unknown>, headers: Record<string,
   const resetMs = resetsAt ?? (resetsIn !== undefined ? now + resetsIn * 1000 : undefined);
   const retryAfterSec = resetMs !== undefined ? Math.max(1, Math.ceil((resetMs - now) / 1000)) : undefined;
   const planText = plan ? `your ChatGPT ${planLabel(plan)} plan` : 'your ChatGPT plan';
-  const when = resetMs !== undefined ? ` It resets at ${new Date(resetMs).toISOString()} (in ${humanDuration(retryAfterSec ?? 0)}).` : ' Try again later.';
+  const when = resetMs !== undefined ? ` It resets at ${whenText(resetMs, now)}.` : ' Try again later.';
   return new ApiError(429, `You've hit the Codex usage limit of ${planText}.${when}`, {
     type: 'usage_limit_reached',
     code: 'usage_limit_reached',
     headers: retryAfterSec !== undefined ? { 'retry-after': String(retryAfterSec) } : {},
   });
-}
-
-function humanDuration(seconds: number): string {
-  if (seconds < 90) return `${seconds} s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 90) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return `${hours} h ${minutes % 60} min`;
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockedUntil, creditsText, describeLimits, resetTime, windowLabel } from './describe-limits.js';
+import { blockedUntil, creditsText, describeLimits, windowLabel } from './describe-limits.js';
 import type { UsageLimits } from './usage-limits.js';
 
 /** Local times, so the expectations hold in any time zone. */
@@ -33,14 +33,9 @@ describe('describing usage limits', () => {
     expect(windowLabel(undefined, 'primary')).toBe('primary');
   });
 
-  it('gives the reset as a clock time today and with the date on another day', () => {
-    expect(resetTime(TODAY_1542, NOW)).toBe('15:42');
-    expect(resetTime(NOV_27_2249, NOW)).toBe('22:49 on 27 Nov');
-  });
-
   it('says how much of each window is used, when it resets, and the credits', () => {
     expect(describeLimits(limits({ credits: { hasCredits: true, unlimited: false, balance: '12.34' } }), NOW)).toBe(
-      '5h window 10 % used, resets 15:42; weekly window 5 % used, resets 22:49 on 27 Nov; 12.34 credits',
+      '5h window 10 % used, resets 15:42 (in 1 h 37 min); weekly window 5 % used, resets 22:49 on 27 Nov (in 1 day 8 h); 12.34 credits',
     );
     expect(describeLimits(limits({ primary: { usedPercent: 99.6 }, secondary: undefined }), NOW)).toBe('primary window 99 % used');
     expect(describeLimits({ limitReached: false, observedAt: NOW }, NOW)).toBe('the backend reported no limits');

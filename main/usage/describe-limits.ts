@@ -1,10 +1,10 @@
 /** Usage limits in words, as `doctor` prints them and the window labels them (times in the user's time zone). */
+import { whenText } from '../time-text.js';
 import { isExhausted, type LimitWindow, type UsageLimits } from './usage-limits.js';
 
 const DAY_MINUTES = 24 * 60;
 /** The CLI's slack so a 299- or 1443-minute window still reads as 5h or daily. */
 const BIAS_MINUTES = 3;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** The Codex CLI's names: ≈300 minutes "5h", ≈1440 "daily", ≈10080 "weekly", ≈43200 "monthly". */
 export function windowLabel(minutes: number | undefined, fallback: string): string {
@@ -24,13 +24,6 @@ export function labelledWindows(limits: UsageLimits): { label: string; window: L
   return labelled;
 }
 
-/** `15:42` today, `22:49 on 27 Nov` on another day (the CLI's /status style). */
-export function resetTime(at: number, now: number): string {
-  const date = new Date(at);
-  const clock = `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
-  return date.toDateString() === new Date(now).toDateString() ? clock : `${clock} on ${date.getDate()} ${MONTHS[date.getMonth()]}`;
-}
-
 /** Whole percent, rounded down so 99.6 % does not read as a reached limit. */
 export function usedPercentText(window: LimitWindow): string {
   return `${Math.floor(window.usedPercent)} %`;
@@ -39,7 +32,7 @@ export function usedPercentText(window: LimitWindow): string {
 /** `5h window 10 % used, resets 15:42; weekly window 5 % used, resets 22:49 on 27 Nov; 12.34 credits` */
 export function describeLimits(limits: UsageLimits, now: number): string {
   const parts = labelledWindows(limits).map(({ label, window }) => {
-    const reset = window.resetsAt === undefined ? '' : `, resets ${resetTime(window.resetsAt, now)}`;
+    const reset = window.resetsAt === undefined ? '' : `, resets ${whenText(window.resetsAt, now)}`;
     return `${label} window ${usedPercentText(window)} used${reset}`;
   });
   const credits = creditsText(limits);

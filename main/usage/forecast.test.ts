@@ -15,7 +15,7 @@ describe('usage forecast', () => {
     // 10 % → 30 % between 10:00 and 10:40: 0.5 %/min, 70 % left at 10:40 → 140 min → 13:00, before the 15:00 reset.
     const forecast = forecastWindow([reading(0, 10), reading(20, 20), reading(40, 30)], T0 + 41 * MIN);
     expect(forecast).toEqual({ kind: 'runs-out', at: T0 + 180 * MIN, resetsAt: RESET });
-    expect(describeForecast(forecast, 300, 'primary', T0)).toBe('at this pace the 5h window runs out at 13:00');
+    expect(describeForecast(forecast, 300, 'primary', T0)).toBe('at this pace the 5h window runs out at 13:00 (in 3 h)');
   });
 
   it('says the user stays under when the pace reaches 100 % only after the reset', () => {

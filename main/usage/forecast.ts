@@ -2,7 +2,8 @@
  * Where a usage-limit window is heading at the recent pace, from recorded readings at known times:
  * "at this pace the 5h window runs out at 14:20" or "you stay under the 5h window". Pure.
  */
-import { resetTime, windowLabel } from './describe-limits.js';
+import { whenText } from '../time-text.js';
+import { windowLabel } from './describe-limits.js';
 
 export interface WindowReading {
   /** Epoch ms of the reading. */
@@ -63,11 +64,11 @@ export function describeForecast(forecast: Forecast, windowMinutes: number | und
   const label = windowLabel(windowMinutes, fallbackLabel);
   switch (forecast.kind) {
     case 'runs-out':
-      return `at this pace the ${label} window runs out at ${resetTime(forecast.at, now)}`;
+      return `at this pace the ${label} window runs out at ${whenText(forecast.at, now)}`;
     case 'stays-under':
       return `at this pace you stay under the ${label} window`;
     case 'reached':
-      return `the ${label} window is used up${forecast.resetsAt === undefined ? '' : ` until ${resetTime(forecast.resetsAt, now)}`}`;
+      return `the ${label} window is used up${forecast.resetsAt === undefined ? '' : ` until ${whenText(forecast.resetsAt, now)}`}`;
     case 'unknown':
       return undefined;
   }

@@ -1,11 +1,12 @@
 import type { BridgeSnapshot } from '../../shared/bridge-api.js';
 import { useAction } from '../use-async.js';
 import { Section } from './Section.js';
+import { SettingsForm } from './SettingsForm.js';
 import { Toggle } from './Toggle.js';
 import { TokenPanel } from './TokenPanel.js';
 import { TunnelPanel } from './TunnelPanel.js';
 
-/** The settings the window has today: starting at login, the token, the tunnel, where the login lives. */
+/** Starting at login, the token, the tunnel, where the login lives, and every key of settings.json (the form). */
 export function SettingsSection({ snapshot }: { snapshot: BridgeSnapshot }) {
   const startAtLogin = useAction((enabled: boolean) => window.bridge.setStartAtLogin(enabled));
   return (
@@ -20,6 +21,9 @@ export function SettingsSection({ snapshot }: { snapshot: BridgeSnapshot }) {
       </Section>
       <TokenPanel required={snapshot.tokenRequired} />
       <TunnelPanel tunnel={snapshot.tunnel} />
+      <Section title="Settings">
+        <SettingsForm />
+      </Section>
     </>
   );
 }

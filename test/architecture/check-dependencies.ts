@@ -57,7 +57,8 @@ export async function checkDependencies(root: string, rules = ACTIVE_RULES): Pro
       doNotFollow: { path: '^(node_modules|test|bench)/' },
       // dependency-cruiser maps `./foo.js` to `./foo.ts` (NodeNext) itself, but lists the TypeScript extensions
       // only when the TypeScript compiler API is there, which TypeScript 7 does not have.
-      enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'] },
+      // Packages that name their entry only in `exports` (conf) resolve through it, as Node resolves them.
+      enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js'], exportsFields: ['exports'], conditionNames: ['import', 'node', 'default'] },
     },
     {},
     transpileOptions,

@@ -236,7 +236,9 @@ describe('faults upstream', () => {
       expect(error.code).toBe('usage_limit_reached');
       expect(error.message).toContain('Pro');
       expect(error.message).toMatch(/resets/i);
-      expect(error.message).toContain('2 h');
+      // One time format: local clock time and how far away, never ISO UTC.
+      expect(error.message).toMatch(/It resets at \d\d:\d\d( on \d+ [A-Z][a-z]{2})? \(in 2 h\)\.$/);
+      expect(error.message).not.toMatch(/\d{4}-\d\d-\d\dT/);
       const retryAfter = Number(error.headers?.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(7198);
       expect(retryAfter).toBeLessThanOrEqual(7201);

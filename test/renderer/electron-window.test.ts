@@ -17,6 +17,7 @@ import { APP_CSP, APP_INDEX_URL } from '../../main/electron/app-protocol.js';
 import { runDesktopApp, type DesktopApp } from '../../main/electron/desktop-app.js';
 import { REQUEST_CHANNELS } from '../../shared/bridge-api.js';
 import { desktopAppEnv } from '../support/bridge-harness.js';
+import { openConfSettingsFile } from '../../main/app/index.js';
 import { openElectronWindow, type ElectronWindow } from '../support/electron-window.js';
 import { startFakeBackend, type FakeBackend } from '../support/fake-backend/server.js';
 import {
@@ -25,9 +26,10 @@ import {
   FakeClipboard,
   FakeDialog,
   FakeIpcMain,
-  FakeProtocol,
-  FakeShell,
   FakeNotifier,
+  FakeProtocol,
+  FakeSafeStorage,
+  FakeShell,
   FakeTray,
   fakeWindowFactory,
 } from '../support/fake-electron.js';
@@ -88,6 +90,8 @@ beforeAll(async () => {
       buildMenu: buildFakeMenu,
       nativeTheme: { shouldUseDarkColors: false },
       notifier: new FakeNotifier(),
+      safeStorage: new FakeSafeStorage(false),
+      openSettingsFile: openConfSettingsFile,
     },
     {
       env: await desktopAppEnv(dir, fake),

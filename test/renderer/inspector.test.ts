@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBridgeApp, type BridgeApp } from '../../main/app/index.js';
+import { createBridgeApp, openConfSettingsFile, type BridgeApp } from '../../main/app/index.js';
 import { createWindowApi } from '../../main/electron/window-api.js';
 import { openHistoryStore } from '../../main/history/history-store.js';
 import { SERIES_COLORS } from '../../renderer/chart-colors.js';
@@ -205,7 +205,7 @@ describe('the request inspector against the real core', () => {
     await page.close();
     await rpc.close();
     await h.app.stop();
-    const again = createBridgeApp({ config: h.config, env: { PATH: '' }, listenRemedies: { otherPort: '', loopbackHost: '' } });
+    const again = createBridgeApp({ config: h.config, env: { PATH: '' }, listenRemedies: { otherPort: '', loopbackHost: '' }, openSettingsFile: openConfSettingsFile });
     expect((await again.start()).ok).toBe(true);
     try {
       ({ page, rpc } = await openWindow(again));

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { createBridgeApp, type BridgeApp, type BridgeAppDeps } from '../../main/app/index.js';
+import { createBridgeApp, openConfSettingsFile, type BridgeApp, type BridgeAppDeps } from '../../main/app/index.js';
 import type { BridgeConfig } from '../../main/config/bridge-config.js';
 import type { FakeBackend } from './fake-backend/server.js';
 import { prepareHarness, type HarnessOptions } from './bridge-harness.js';
@@ -42,6 +42,7 @@ export async function startAppHarness(options: AppHarnessOptions = {}): Promise<
   const app = createBridgeApp({
     config,
     listenRemedies: TEST_REMEDIES,
+    openSettingsFile: openConfSettingsFile,
     ...options.app,
     env: { PATH: '', CODEX_BRIDGE_CURSOR_DB: cursorDb, ...options.app?.env },
   });

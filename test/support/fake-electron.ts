@@ -14,9 +14,11 @@ import type {
   InvokeEventLike,
   InvokeHandler,
   IpcMainLike,
+  NotifierLike,
   MessageBoxOptionsLike,
   PermissionRequestHandler,
   ProtocolLike,
+  SafeStorageLike,
   SessionLike,
   ShellLike,
   TrayLike,
@@ -211,14 +213,6 @@ export class FakeMenu {
   }
 }
 
-/** Electron's Notification, recorded. */
-export class FakeNotifier {
-  readonly shown: { title: string; body: string }[] = [];
-  notify(title: string, body: string): void {
-    this.shown.push({ title, body });
-  }
-}
-
 export const buildFakeMenu = (template: TrayMenuItem[]): FakeMenu => new FakeMenu(template);
 
 export class FakeTray extends EventEmitter implements TrayLike<FakeMenu> {
@@ -378,5 +372,32 @@ export class FakeContextBridge implements ContextBridgeLike {
   exposeInMainWorld(key: string, api: unknown): void {
     if (this.exposed.has(key)) throw new Error(`Cannot bind an API on top of an existing property on the window object: ${key}`);
     this.exposed.set(key, api);
+  }
+}
+
+/** Electron's safeStorage: `available` says whether the OS offers a keychain; sealing is reversible, never plain text. */
+export class FakeSafeStorage implements SafeStorageLike {
+  constructor(public available = true) {}
+  isEncryptionAvailable(): boolean {
+    return this.available;
+  }
+  encryptString(text: string): Buffer {
+    return Buffer.from(`sealed:${Buffer.from(text, 'utf8').toString('hex')}`, 'utf8');
+  }
+  decryptString(sealed: Buffer): string {
+    const text = sealed.toString('utf8');
+    if (!text.startsWith('sealed:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    return Buffer.from(text.slice('sealed:'.length), 'hex').toString('utf8');
+  }
+}
+
+/** Electron's Notification: records what the app showed. */
+export class FakeNotifier implements NotifierLike {
+  readonly shown: { title: string; body: string }[] = [];
+  isSupported(): boolean {
+    return true;
+  }
+  show(notice: { title: string; body: string }): void {
+    this.shown.push({ title: notice.title, body: notice.body });
   }
 }

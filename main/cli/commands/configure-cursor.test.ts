@@ -6,6 +6,7 @@ import { PLAINTEXT_KEY_ROW } from '../../cursor/cursor-db.js';
 import type { ProcessProbe } from '../../cursor/cursor-process.js';
 import { createCursorFixture, dumpTables, readApplicationUser } from '../../../test/support/cursor-fixture.js';
 import { loadOrCreateBridgeToken } from '../../settings/bridge-token.js';
+import { createSecretStore } from '../../settings/secret-store.js';
 import type { CliContext } from '../cli-context.js';
 import { runConfigureCursor } from './configure-cursor.js';
 
@@ -33,7 +34,7 @@ function probe(running: boolean): ProcessProbe {
 }
 
 const home = (): string => path.join(root, 'home');
-const token = (): string => loadOrCreateBridgeToken(home());
+const token = (): string => loadOrCreateBridgeToken(createSecretStore(home()));
 
 /** A bridge running its tunnel elsewhere records the public URL there. */
 function tunnelRunsAt(url: string): void {

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import type { CursorOutcome } from '../../app/index.js';
 import { resolveConfig } from '../../config/bridge-config.js';
 import { cliApp } from '../cli-app.js';
 import type { CliContext } from '../cli-context.js';
+import { parseCliArgs } from '../suggest.js';
 
 export const CONFIGURE_CURSOR_USAGE = `Usage: codex-cursor-bridge configure-cursor [--base-url URL] [--dry-run] [--undo] [--write-plaintext-key]
 
@@ -23,7 +23,7 @@ interface Flags {
 }
 
 function parseFlags(argv: string[]): Flags {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs({
     args: argv,
     strict: true,
     allowPositionals: false,

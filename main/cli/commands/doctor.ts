@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { resolveConfig } from '../../config/bridge-config.js';
 import { forecastLines } from '../../app/usage-history.js';
 import { cliApp } from '../cli-app.js';
 import type { CliContext } from '../cli-context.js';
+import { parseCliArgs } from '../suggest.js';
 
 const DOCTOR_USAGE = `Usage: codex-cursor-bridge doctor [-p PORT] [--host ADDR] [-a AUTH_PATH]
 
@@ -12,7 +12,7 @@ Exit status 0 only when all pass (the usage limits fail only when one is reached
 export async function runDoctor(argv: string[], ctx: CliContext): Promise<number> {
   let config;
   try {
-    const { values } = parseArgs({
+    const { values } = parseCliArgs({
       args: argv,
       strict: true,
       options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, 'auth-path': { type: 'string', short: 'a' }, help: { type: 'boolean', short: 'h' } },

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { signIn, type SignInProgress } from '../../app/sign-in.js';
 import { resolveConfig } from '../../config/bridge-config.js';
 import type { CliContext } from '../cli-context.js';
 import { openInBrowser } from '../open-browser.js';
+import { parseCliArgs } from '../suggest.js';
 
 const LOGIN_USAGE = `Usage: codex-cursor-bridge login [--device] [--no-browser] [-a AUTH_PATH]
 
@@ -17,7 +17,7 @@ export async function runLogin(argv: string[], ctx: CliContext): Promise<number>
   let values;
   let config;
   try {
-    ({ values } = parseArgs({
+    ({ values } = parseCliArgs({
       args: argv,
       strict: true,
       options: {

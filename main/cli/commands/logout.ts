@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { signOut } from '../../app/sign-in.js';
 import { resolveConfig } from '../../config/bridge-config.js';
 import type { CliContext } from '../cli-context.js';
+import { parseCliArgs } from '../suggest.js';
 
 const LOGOUT_USAGE = `Usage: codex-cursor-bridge logout [-a AUTH_PATH]
 
@@ -10,7 +10,7 @@ Revokes your ChatGPT login at OpenAI and removes it from auth.json (other fields
 export async function runLogout(argv: string[], ctx: CliContext): Promise<number> {
   let config;
   try {
-    const { values } = parseArgs({ args: argv, strict: true, options: { 'auth-path': { type: 'string', short: 'a' }, help: { type: 'boolean', short: 'h' } } });
+    const { values } = parseCliArgs({ args: argv, strict: true, options: { 'auth-path': { type: 'string', short: 'a' }, help: { type: 'boolean', short: 'h' } } });
     if (values.help) {
       ctx.stdout(LOGOUT_USAGE);
       return 0;

@@ -10,6 +10,8 @@ import { parseServeFlags } from '../serve-args.js';
 import { printProgress } from './login.js';
 import { SERVE_USAGE } from '../usage.js';
 
+const DOWN_STATES: readonly string[] = ['failed', 'reconnecting'];
+
 export async function runServe(argv: string[], ctx: CliContext): Promise<number> {
   let flags;
   let config;
@@ -28,10 +30,18 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
     ctx.stderr(`codex-cursor-bridge: ${(error as Error).message}\nRun with --help for the flags.`);
     return 2;
   }
+  // Requests can arrive while the card is being prepared (tunnel, checks): their lines wait for it.
+  const earlyLines: string[] = [];
+  let print = (line: string): void => void earlyLines.push(line);
+  let cardShown = false;
   const app = cliApp(ctx, config, {
     ...(flags.requireToken ? { requireToken: true } : {}),
     openBrowser: ctx.openBrowser ?? ((url: string) => openInBrowser(url)),
     ...(ctx.signIn ? { signIn: ctx.signIn } : {}),
+    // Notices as lines; a tunnel that falls before the card is shown is in the card's notes already.
+    notify: (notice) => {
+      if (cardShown || notice.kind !== 'tunnel-down') print(`! ${notice.title}: ${notice.body}`);
+    },
     server: {
       onDebug: (line) => ctx.stderr(line),
       onHistoryProblem: (message) => ctx.stderr(`warning: ${message}`),
@@ -46,14 +56,10 @@ export async function runServe(argv: string[], ctx: CliContext): Promise<number>
 
   if (app.state.get().login.state !== 'ok') await offerSignIn(app, ctx);
 
-  // Requests can arrive while the card is being prepared (tunnel, checks): their lines wait for it.
-  const earlyLines: string[] = [];
-  let print = (line: string): void => void earlyLines.push(line);
-  let cardShown = false;
   const unsubscribe = app.state.subscribe((next, previous) => {
     if (next.requests.last && next.requests.last !== previous.requests.last) print(formatLogLine(next.requests.last));
-    if (cardShown && next.tunnel !== previous.tunnel) ctx.stdout(tunnelLine(next.tunnel));
-    if (next.cursor.notice && next.cursor.notice !== previous.cursor.notice) ctx.stdout(next.cursor.notice.text);
+    // A tunnel going down is a notice (above); its other changes are lines of their own.
+    if (cardShown && next.tunnel.state !== previous.tunnel.state && !DOWN_STATES.includes(next.tunnel.state)) ctx.stdout(tunnelLine(next.tunnel));
   });
   const notes: string[] = (started.warnings ?? []).flatMap((warning) => ['', `WARNING: ${warning}`]);
   const tunnel = await app.restore(flags.tunnel === undefined ? {} : { tunnel: flags.tunnel });

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { limitLines, usageReportFor, type TokenTotals, type UsageReport } from '../../app/usage-history.js';
 import { resolveConfig } from '../../config/bridge-config.js';
 import type { CliContext } from '../cli-context.js';
+import { parseCliArgs } from '../suggest.js';
 
 const USAGE_USAGE = `Usage: codex-cursor-bridge usage [--days N] [--json]
 
@@ -16,7 +16,7 @@ export async function runUsage(argv: string[], ctx: CliContext): Promise<number>
   let days = 7;
   let json = false;
   try {
-    const { values } = parseArgs({ args: argv, strict: true, options: { days: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    const { values } = parseCliArgs({ args: argv, strict: true, options: { days: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
     if (values.help) {
       ctx.stdout(USAGE_USAGE);
       return 0;
