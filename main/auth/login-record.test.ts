@@ -60,14 +60,16 @@ it('removing the only login deletes the file; no file is nothing to remove', asy
 
 it('waits for a refresh holding the auth.json lock, so the refresh cannot write the old login over the new one', async () => {
   await saveLogin(authPath, fresh());
-  let release!: () => void;
+  let release: (() => void) | undefined;
   const refreshing = withFileLock(authLockPath(authPath), () => new Promise<void>((resolve) => (release = resolve)));
+  // The refresh holds the lock once its work has started.
+  while (release === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
   const next = fresh();
   let saved = false;
   const saving = saveLogin(authPath, next).then(() => (saved = true));
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(saved).toBe(false);
-  release();
+  release!();
   await Promise.all([refreshing, saving]);
   expect(JSON.parse(readFileSync(authPath, 'utf8')).tokens.refresh_token).toBe(next.refreshToken);
 });

@@ -85,7 +85,7 @@ function launch(options: { dialog?: DialogLike; platform?: NodeJS.Platform } = {
       },
       buildMenu: buildFakeMenu,
       nativeTheme: { shouldUseDarkColors: false },
-      notifier: new FakeNotifier(),
+      notifier,
       safeStorage,
       openSettingsFile: openConfSettingsFile,
     },

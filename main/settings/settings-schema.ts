@@ -24,6 +24,8 @@ const aliasOverrideSchema = z.strictObject(
   { error: 'must be an object like {"slug": "…", "effort": "…"}' },
 );
 
+const CLAUDE_FAMILY_ERROR = `must be one of ${CLAUDE_FAMILIES.map((family) => `"${family}"`).join(', ')}`;
+
 export const tunnelProviderSchema = z.enum(['ngrok', 'cloudflared'], { error: 'must be one of "ngrok", "cloudflared"' });
 
 const tunnelSchema = z.looseObject(
@@ -60,7 +62,7 @@ export const settingsSchema = z.looseObject(
       .optional(),
     /** Which bridge alias each Claude model family routes to on /v1/messages (see models/claude-models.ts). */
     claudeModels: z
-      .partialRecord(z.enum(CLAUDE_FAMILIES, { error: `must be one of ${CLAUDE_FAMILIES.map((family) => `"${family}"`).join(', ')}` }), aliasName, { error: 'must be an object' })
+      .partialRecord(z.enum(CLAUDE_FAMILIES, { error: CLAUDE_FAMILY_ERROR }), aliasName, { error: 'must be an object' })
       .optional(),
   },
   { error: 'must hold a JSON object' },
@@ -103,7 +105,9 @@ export function parseSettings(value: unknown, where: string): BridgeSettings {
   const field = path.map(String).join('.');
   const message =
     issue.code === 'unrecognized_keys'
-      ? `is not an override field (${Object.keys(aliasOverrideSchema.shape).join(', ')})`
+      ? path[0] === 'claudeModels'
+        ? `${CLAUDE_FAMILY_ERROR}${got(issue.keys[0])}`
+        : `is not an override field (${Object.keys(aliasOverrideSchema.shape).join(', ')})`
       : issue.code === 'invalid_key'
         ? (issue.issues[0]?.message ?? issue.message)
         : issue.code === 'custom' && issue.message.startsWith('is not')

@@ -98,7 +98,7 @@ describe('settings store', () => {
       [{ historyRetentionDays: 0 }, 'historyRetentionDays', '"historyRetentionDays" must be a whole number of days, 1 or more (got 0)'],
       [{ onUsageLimit: 'retry' }, 'onUsageLimit', '"onUsageLimit" must be "fail" or {"fallback": "<bridge alias>"} (got "retry")'],
       [{ onUsageLimit: { fallback: 'gpt-4o' } }, 'onUsageLimit.fallback', '"onUsageLimit.fallback" is not a bridge alias'],
-      [{ claudeModels: { opus: 'gpt-4o' } }, 'claudeModels.opus', '"claudeModels.opus" must be one of "bridge-pro-medium", '],
+      [{ claudeModels: { opus: 'gpt-4o' } }, 'claudeModels.opus', '"claudeModels.opus" is not a bridge alias; known aliases: bridge-pro-medium, '],
       [{ claudeModels: { gemini: 'bridge-fast' } }, 'claudeModels.gemini', 'must be one of "opus", "sonnet", "haiku" (got "gemini")'],
     ];
     for (const [content, field, message] of cases) {

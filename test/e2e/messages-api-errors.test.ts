@@ -74,7 +74,7 @@ describe('/v1/messages errors in the Anthropic shape', () => {
     expect(error).toBeInstanceOf(Anthropic.RateLimitError);
     expect(errorType(error)).toBe('rate_limit_error');
     expect(Number(error.headers?.get('retry-after'))).toBeGreaterThanOrEqual(7100);
-    expect(error.message).toMatch(/resets at \d{4}-\d\d-\d\dT/);
+    expect(error.message).toMatch(/resets at \d\d:\d\d/);
 
     h.fake.enqueue({ kind: 'usage_limit', planType: 'plus', resetsInSeconds: 60 });
     const streamed = await failure(client.messages.stream(HI).finalMessage());

@@ -54,7 +54,8 @@ beforeAll(async () => {
   page.on('console', (message) => {
     if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`);
   });
-  await page.goto(rpc.url);
+  // The form is in the window's Settings section.
+  await page.goto(`${rpc.url}#settings`);
   await form().getByRole('button', { name: 'Save settings' }).waitFor();
 });
 
