@@ -165,6 +165,8 @@ describe('serve', () => {
     const out = serve.out.join('\n');
     expect(out).toContain('other@example.com (ChatGPT Plus)');
     expect(out).toContain(`API key:  ${token}`);
+    // Claude Code is started against the base URL without /v1, with the token the bridge requires.
+    expect(out).toContain(`  ANTHROPIC_BASE_URL=http://127.0.0.1:${serve.port} ANTHROPIC_AUTH_TOKEN=${token} claude`);
   });
 
   it('bound to another address without a token: warns loudly, and answers to that address as its Host', async () => {
