@@ -212,9 +212,9 @@ export function RequestInspector() {
                 <th className="col-time">Time</th>
                 <th className="col-model">Model</th>
                 <th className="col-status">Status</th>
-                <th className="col-num">Tries</th>
+                <th className="col-num wide-only">Tries</th>
                 <th className="col-num">Duration</th>
-                <th className="col-tokens">Cached / in → out</th>
+                <th className="col-tokens wide-only">Cached / in → out</th>
                 <th className="col-error">Error</th>
               </tr>
             </thead>
@@ -243,9 +243,9 @@ export function RequestInspector() {
                         <span className={`status status-${statusTone(entry.row.status)}`}>{entry.row.status}</span>
                       )}
                     </td>
-                    <td className="col-num">{row.attempts ?? NONE}</td>
+                    <td className="col-num wide-only">{row.attempts ?? NONE}</td>
                     <td className="col-num">{entry.kind === 'live' ? latency(Math.max(0, now - Date.parse(entry.row.startedAt))) : latency(entry.row.latencyMs)}</td>
-                    <td className="col-tokens">{entry.kind === 'live' ? NONE : tokensText(entry.row)}</td>
+                    <td className="col-tokens wide-only">{entry.kind === 'live' ? NONE : tokensText(entry.row)}</td>
                     <td className="col-error">{entry.kind === 'done' && entry.row.error ? <div className="error-clamp">{entry.row.error}</div> : null}</td>
                   </tr>
                 );

@@ -42,8 +42,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** The window on `app`, in a fresh page. */
-async function openWindow(app: BridgeApp): Promise<{ page: Page; rpc: WindowRpc }> {
+/** The window on `app`, in a fresh page, opened on `section` through its link in the top bar. */
+async function openWindow(app: BridgeApp, section: 'Requests' | 'Usage'): Promise<{ page: Page; rpc: WindowRpc }> {
   const rpc = await startWindowRpc({ service: createWindowApi(app, noClipboard), rendererDir });
   const page = await context.newPage();
   page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
@@ -51,7 +51,8 @@ async function openWindow(app: BridgeApp): Promise<{ page: Page; rpc: WindowRpc 
     if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`);
   });
   await page.goto(rpc.url);
-  await page.getByRole('region', { name: 'Request inspector' }).waitFor();
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: section }).click();
+  await page.getByRole('main', { name: section }).waitFor();
   return { page, rpc };
 }
 
@@ -91,7 +92,7 @@ describe('the request inspector against the real core', () => {
 
   beforeAll(async () => {
     h = await startAppHarness();
-    ({ page, rpc } = await openWindow(h.app));
+    ({ page, rpc } = await openWindow(h.app, 'Requests'));
     inspector = page.getByRole('region', { name: 'Request inspector' });
   });
   afterAll(async () => {
@@ -208,7 +209,7 @@ describe('the request inspector against the real core', () => {
     const again = createBridgeApp({ config: h.config, env: { PATH: '' }, listenRemedies: { otherPort: '', loopbackHost: '' }, openSettingsFile: openConfSettingsFile });
     expect((await again.start()).ok).toBe(true);
     try {
-      ({ page, rpc } = await openWindow(again));
+      ({ page, rpc } = await openWindow(again, 'Requests'));
       inspector = page.getByRole('region', { name: 'Request inspector' });
       await expect.poll(() => inspector.locator('.inspector-table tbody tr').evaluateAll((rows) => rows.map((each) => each.getAttribute('data-request'))), { timeout: 5000 }).toEqual([...finished].reverse());
       await row(finished[0]!).click();
@@ -247,7 +248,7 @@ describe('the usage charts against the real core', () => {
       ],
     });
     store.close();
-    ({ page, rpc } = await openWindow(h.app));
+    ({ page, rpc } = await openWindow(h.app, 'Usage'));
   });
   afterAll(async () => {
     await page?.close();

@@ -162,6 +162,8 @@ describe('the window, state by state, from a fresh machine to a working bridge',
       await page.setViewportSize({ width, height: 720 });
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
       await open('Models');
+      // The table is listed after the section opens.
+      await page.locator('code.alias').first().waitFor();
       const heights = await page.locator('code.alias').evaluateAll((codes) => codes.map((code) => code.getClientRects().length));
       expect(new Set(heights)).toEqual(new Set([1]));
       await open('Overview');
@@ -196,7 +198,7 @@ describe('the window, state by state, from a fresh machine to a working bridge',
     expect(await guide.getByRole('button', { name: 'Configure Cursor' }).isEnabled()).toBe(true);
   });
 
-  it('the request inspector: a failed request shows its whole error at 900 px, in the Requests section (defect 4)', async () => {
+  it('the request inspector: a failed request shows its whole error at 900 and 640 px, in the Requests section (defect 4)', async () => {
     await expect(harness.client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow();
     await open('Requests');
     const row = page.getByRole('region', { name: 'Request inspector' }).locator('tbody tr', { hasText: 'gpt-4o' }).first();
@@ -206,6 +208,13 @@ describe('the window, state by state, from a fresh machine to a working bridge',
     expect(box.x + box.width).toBeLessThanOrEqual(900);
     await row.getByRole('button').click();
     expect(await textOf(page.getByRole('region', { name: 'Request details' }))).toContain(logged);
+    // At 640 px the error column keeps its place and nothing scrolls sideways, the details still open.
+    await page.setViewportSize({ width: 640, height: 720 });
+    const narrow = (await row.locator('.col-error').boundingBox())!;
+    expect(narrow.width).toBeGreaterThan(100);
+    expect(narrow.x + narrow.width).toBeLessThanOrEqual(640);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await page.setViewportSize({ width: 900, height: 720 });
     await open('Overview');
   });
 
