@@ -1,4 +1,4 @@
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors, request, type Dispatcher } from '../http/undici-lite.js';
 import { ApiError } from '../errors/api-error.js';
 import { failureToApiError, retryAfterFromMessage } from '../errors/upstream-failure.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
