@@ -4,7 +4,7 @@
  * one token-endpoint call at a time, and never spend the single-use refresh token when another process (the Codex
  * CLI, another bridge) has already rotated the tokens on disk.
  */
-import type { Dispatcher } from 'undici';
+import type { Dispatcher } from '../http/undici-lite.js';
 import type { LoginState } from '../../shared/bridge-api.js';
 import { ApiError } from '../errors/api-error.js';
 import { AuthFileReader, loginProblem, writeAuthFileAtomic, type AuthFile } from './auth-file.js';

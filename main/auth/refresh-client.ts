@@ -3,7 +3,7 @@
  * the CLI's classification of its failures: a refresh token the endpoint rejected (401) is a permanent failure the
  * user fixes by signing in again; anything else is transient and may be retried later.
  */
-import { request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from '../http/undici-lite.js';
 import { ApiError } from '../errors/api-error.js';
 import { isRecord, nonEmptyString } from './json-guards.js';
 

@@ -4,27 +4,21 @@ import { realpathSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import type { CliContext } from './cli-context.js';
-import { runDoctor } from './commands/doctor.js';
-import { runLogin } from './commands/login.js';
-import { runLogout } from './commands/logout.js';
-import { runServe } from './commands/serve.js';
-import { runToken } from './commands/token.js';
-import { runUsage } from './commands/usage.js';
-import { runConfigureCursor } from './commands/configure-cursor.js';
 import { didYouMean } from './suggest.js';
 import { MAIN_USAGE } from './usage.js';
 import { BRIDGE_VERSION } from '../version.js';
 
 type Command = (argv: string[], ctx: CliContext) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  serve: runServe,
-  doctor: runDoctor,
-  token: runToken,
-  login: runLogin,
-  logout: runLogout,
-  usage: runUsage,
-  'configure-cursor': runConfigureCursor,
+/** Loaded on use: `serve` starts faster without the other commands' modules (Cursor's database, sign-in, …). */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve.js')).runServe,
+  doctor: async () => (await import('./commands/doctor.js')).runDoctor,
+  token: async () => (await import('./commands/token.js')).runToken,
+  login: async () => (await import('./commands/login.js')).runLogin,
+  logout: async () => (await import('./commands/logout.js')).runLogout,
+  usage: async () => (await import('./commands/usage.js')).runUsage,
+  'configure-cursor': async () => (await import('./commands/configure-cursor.js')).runConfigureCursor,
 };
 
 /** Routes `codex-cursor-bridge <subcommand> …`; `serve` is the default when the first word is a flag or absent. */
@@ -39,7 +33,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
       ctx.stdout(BRIDGE_VERSION);
       return 0;
     }
-    return runServe(argv, ctx);
+    return (await COMMANDS.serve!())(argv, ctx);
   }
   if (first === 'help') {
     // `help` alone is the overview; `help <command>` is that command's --help.
@@ -52,13 +46,13 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   return runCommand(first, rest, ctx);
 }
 
-function runCommand(name: string, argv: string[], ctx: CliContext): Promise<number> {
-  const command = COMMANDS[name];
-  if (!command) {
+async function runCommand(name: string, argv: string[], ctx: CliContext): Promise<number> {
+  const load = COMMANDS[name];
+  if (!load) {
     ctx.stderr(`codex-cursor-bridge: unknown command "${name}".${didYouMean(name, [...Object.keys(COMMANDS), 'help'])}\n\n${MAIN_USAGE}`);
-    return Promise.resolve(2);
+    return 2;
   }
-  return command(argv, ctx);
+  return (await load())(argv, ctx);
 }
 
 function stopOnSignal(): Promise<string> {

@@ -3,8 +3,12 @@
  * and every usage-limit reading. Schema changes are numbered migrations tracked in `PRAGMA user_version`.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+
+// The SQLite binding loads with the first open (the first history batch, off the request path), not with the server.
+const loadSqlite = (): typeof Database => createRequire(import.meta.url)('better-sqlite3') as typeof Database;
 
 export const HISTORY_FILE = 'history.sqlite';
 
@@ -129,7 +133,7 @@ export function openHistoryStore(home: string, options: { create?: boolean } = {
     // Created empty with 0600 first: SQLite gives its WAL and shared-memory files the database file's mode.
     fs.closeSync(fs.openSync(file, 'a', 0o600));
   }
-  const db = new Database(file);
+  const db = new (loadSqlite())(file);
   try {
     db.pragma('journal_mode = WAL');
     // WAL + NORMAL: a crash can lose the last batch, never corrupt the file; no fsync per batch.

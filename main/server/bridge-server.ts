@@ -4,12 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../errors/api-error.js';
 import type { RequestContext, RouteServices } from './context.js';
 import { checkRequest, corsHeaders, type GuardPolicy } from './guard.js';
-import { asApiError, readJsonBody, sendError, sendJson } from './http-io.js';
+import { asApiError, readJsonBody, sendAnthropicError, sendError, sendJson } from './http-io.js';
 import { BodyBudget, DEFAULT_LIMITS, type ServerLimits } from './limits.js';
 import type { RequestLog, RequestLogEntry } from './request-log.js';
 import { TimedResponse } from './server-timing.js';
 import { handleChatCompletions } from './routes/chat-completions.js';
-import { handleCountTokens, handleMessages, sendAnthropicError } from './routes/messages.js';
 import { sendModelList, type AliasListing } from './routes/models.js';
 import { handleResponses } from './routes/responses.js';
 
@@ -37,6 +36,9 @@ export interface BridgeServer {
 
 type Route = (ctx: RequestContext) => Promise<void>;
 
+/** The Anthropic front-end loads with its first request: OpenAI clients never pay its start-up time or memory. */
+const messagesRoutes = (): Promise<typeof import('./routes/messages.js')> => import('./routes/messages.js');
+
 /** Statuses after which the rest of an unwanted request body is not worth reading: the connection is closed. */
 const CLOSE_AFTER = new Set([401, 403, 413]);
 /** Time the shutdown error events get to reach their clients before the connections are cut. */
@@ -57,8 +59,8 @@ export function createBridgeServer(options: BridgeServerOptions): BridgeServer {
     },
     '/v1/chat/completions': { POST: handleChatCompletions },
     '/v1/responses': { POST: handleResponses },
-    '/v1/messages': { POST: handleMessages },
-    '/v1/messages/count_tokens': { POST: handleCountTokens },
+    '/v1/messages': { POST: async (ctx) => (await messagesRoutes()).handleMessages(ctx) },
+    '/v1/messages/count_tokens': { POST: async (ctx) => (await messagesRoutes()).handleCountTokens(ctx) },
   };
 
   async function handle(req: IncomingMessage, res: TimedResponse): Promise<void> {

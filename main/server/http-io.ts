@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { toAnthropicError } from '../errors/anthropic-error.js';
 import { ApiError, invalidRequest } from '../errors/api-error.js';
 import type { ServerLimits } from './limits.js';
 
@@ -107,6 +108,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 export function sendError(res: ServerResponse, error: ApiError): void {
   sendJson(res, error.status, error.toBody(), error.headers);
+}
+
+/** Errors of the /v1/messages routes, in Anthropic's shape. */
+export function sendAnthropicError(res: ServerResponse, error: ApiError): void {
+  const { status, body, headers } = toAnthropicError(error);
+  sendJson(res, status, body, headers);
 }
 
 /** Anything thrown that is not an ApiError is our bug: the client gets a 500 without internals. */

@@ -79,7 +79,7 @@ export class SseResponse {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    this.res.flushHeaders();
+    // No flushHeaders(): a write always follows in the same tick, and Node sends the head with it in one packet.
   }
 
   /** Stops the keep-alive timer without answering, for when the caller answers with a plain HTTP error instead. */

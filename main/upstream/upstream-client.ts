@@ -1,4 +1,4 @@
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors, request, type Dispatcher } from '../http/undici-lite.js';
 import { ApiError } from '../errors/api-error.js';
 import { failureToApiError, retryAfterFromMessage } from '../errors/upstream-failure.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
@@ -79,7 +79,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
     signal: AbortSignal | undefined,
     budget: AttemptBudget,
     onAttempt?: () => void,
-  ): Promise<Dispatcher.ResponseData> {
+  ): Promise<{ response: Dispatcher.ResponseData; headers: Record<string, string> }> {
     let creds = await credentials.getCredentials();
     for (;;) {
       budget.take();
@@ -105,7 +105,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       }
       const headers = flattenHeaders(response.headers);
       reportHeaders(headers);
-      if (response.statusCode >= 200 && response.statusCode < 300) return response;
+      if (response.statusCode >= 200 && response.statusCode < 300) return { response, headers };
 
       const text = await response.body.text().catch(() => '');
       if (response.statusCode === 401 && budget.reauthenticate()) {
@@ -130,7 +130,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
       // One budget for the whole client request: HTTP retries and stream retries draw from the same attempts.
       const budget = new AttemptBudget(policy.maxAttempts);
       for (;;) {
-        const response = await send('POST', '/codex/responses', turnHeaders(req), payload, req.signal, budget, req.onAttempt);
+        const { response, headers } = await send('POST', '/codex/responses', turnHeaders(req), payload, req.signal, budget, req.onAttempt);
         const events = checkedEvents(response.body, idleTimeoutMs);
         const primed = await prime(events, req.signal);
         if (primed.error) {
@@ -140,11 +140,11 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
           await sleep(delay, req.signal);
           continue;
         }
-        return { headers: flattenHeaders(response.headers), events: replay(primed.events, events), attempts: budget.used };
+        return { headers, events: replay(primed.events, events), attempts: budget.used };
       }
     },
     async getJson(pathAndQuery, signal) {
-      const response = await send('GET', pathAndQuery, { accept: 'application/json' }, undefined, signal, new AttemptBudget(policy.maxAttempts));
+      const { response } = await send('GET', pathAndQuery, { accept: 'application/json' }, undefined, signal, new AttemptBudget(policy.maxAttempts));
       return response.body.json();
     },
     close: () => agent.close(),

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -21,5 +22,17 @@ describe('the installed command', () => {
     const bad = spawnSync(process.execPath, [bin, '--frobnicate'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('frobnicate');
+  });
+
+  it('starts Node through its shebang with the flags `npm run serve` uses (the capped young generation)', () => {
+    const bin = path.join(repo, 'bin/codex-cursor-bridge.js');
+    const direct = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    expect(direct.status).toBe(0);
+    expect(direct.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const serve = (JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.serve!;
+    const serveFlags = serve.split(/\s+/).filter((word) => word.startsWith('--'));
+    const shebangFlags = readFileSync(bin, 'utf8').split('\n', 1)[0]!.split(/\s+/).filter((word) => word.startsWith('--'));
+    expect(serveFlags).toContain('--max-semi-space-size=4');
+    expect(shebangFlags).toEqual(serveFlags);
   });
 });

@@ -2,7 +2,7 @@
  * The issuer's sign-in endpoints as the Codex CLI calls them (spec §8): the authorization-code exchange, the device
  * code endpoints and token revocation. Every URL hangs off one issuer (CODEX_BRIDGE_AUTH_ISSUER).
  */
-import { request } from 'undici';
+import { request } from '../../http/undici-lite.js';
 import { isRecord, nonEmptyString } from '../json-guards.js';
 import { abortedSignIn, SignInError } from './sign-in-error.js';
 

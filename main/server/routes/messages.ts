@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import { ApiError } from '../../errors/api-error.js';
 import { toAnthropicError } from '../../errors/anthropic-error.js';
 import { claudeAlias, describeClaudeModels } from '../../models/claude-models.js';
@@ -61,12 +60,6 @@ export async function handleCountTokens(ctx: RequestContext): Promise<void> {
   const { body, target, promptCacheKey } = await readMessagesRequest(ctx);
   const { upstream } = messagesToResponsesRequest(body, target, { promptCacheKey });
   sendJson(ctx.res, 200, { input_tokens: estimateInputTokens(upstream) });
-}
-
-/** Errors of the /v1/messages routes, in Anthropic's shape. */
-export function sendAnthropicError(res: ServerResponse, error: ApiError): void {
-  const { status, body, headers } = toAnthropicError(error);
-  sendJson(res, status, body, headers);
 }
 
 /** The shared prologue with Claude names mapped; an unknown model is Anthropic's 404, listing what is accepted. */
