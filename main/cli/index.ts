@@ -55,10 +55,15 @@ async function runCommand(name: string, argv: string[], ctx: CliContext): Promis
   return (await load())(argv, ctx);
 }
 
+/**
+ * Resolves on the first SIGINT/SIGTERM. The listeners stay: conf's atomic writer (when-exit) re-sends the signal to
+ * the process after its own clean-up, which would kill it mid-shutdown if no listener were left. Shutdown is bounded
+ * by the grace period, so later signals need no handling of their own.
+ */
 function stopOnSignal(): Promise<string> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.on('SIGINT', () => resolve('SIGINT'));
+    process.on('SIGTERM', () => resolve('SIGTERM'));
   });
 }
 
