@@ -93,6 +93,13 @@ export function notifyLoginProblem(store: StateStore<AppState>, notify: Notify):
 }
 
 const USAGE_THRESHOLDS = [75, 90, 100] as const;
+/** A reset derived from `reset-after-seconds` drifts by seconds between answers: still the same window. */
+const SAME_RESET_MS = 2 * 60 * 1000;
+
+function sameWindow(told: string | undefined, resetsAt: string | undefined): boolean {
+  if (told === undefined || resetsAt === undefined) return told === resetsAt;
+  return Math.abs(Date.parse(told) - Date.parse(resetsAt)) < SAME_RESET_MS;
+}
 
 /** A usage window crossed 75, 90 or 100 %: once per threshold until that window resets. */
 export function notifyUsageThresholds(store: StateStore<AppState>, notify: Notify, now: () => number = Date.now): () => void {
@@ -101,7 +108,7 @@ export function notifyUsageThresholds(store: StateStore<AppState>, notify: Notif
     if (next.limits === previous.limits || !next.limits) return;
     for (const window of next.limits.windows) {
       const seen = told.get(window.label);
-      const already = seen && seen.resetsAt === window.resetsAt ? seen.threshold : 0;
+      const already = seen && sameWindow(seen.resetsAt, window.resetsAt) ? seen.threshold : 0;
       const reached = USAGE_THRESHOLDS.filter((threshold) => window.usedPercent >= threshold).at(-1) ?? 0;
       if (reached <= already) continue;
       told.set(window.label, { resetsAt: window.resetsAt, threshold: reached });
