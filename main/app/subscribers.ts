@@ -3,7 +3,7 @@
  * wrappers and a once-read variable). Each returns its unsubscribe.
  */
 import { clearPublicUrl, followTunnelUrl } from '../cursor/follow-tunnel-url.js';
-import { whenText } from '../time-text.js';
+import { whenText } from '../../shared/time-text.js';
 import { tunnelLine, type AppState } from './app-state.js';
 import type { CursorTarget } from './cursor.js';
 import type { StateStore } from './state-store.js';
