@@ -55,9 +55,7 @@ describe('notifications', () => {
 
   it('usage at 75, 90 and 100 % of a window: once per threshold until the window resets', () => {
     const now = new Date(2026, 11, 3, 12, 15).getTime();
-    const store = createStateStore(initialState('0.0.0', '/x/auth.json', 'ngrok', { startAtLogin: false, secretsStorage: 'file' }));
-    const notices: Notice[] = [];
-    notifyUsageThresholds(store, (notice) => notices.push(notice), () => now);
+    const { store, notices } = watched((state, notify) => notifyUsageThresholds(state, notify, () => now));
     const resetsAt = new Date(2026, 11, 3, 14, 20).toISOString();
     const used = (usedPercent: number, reset = resetsAt) =>
       set(store, () => ({ limits: { windows: [{ label: '5h', usedPercent, resetsAt: reset }], limitReached: usedPercent >= 100, observedAt: new Date(now).toISOString() } }));
