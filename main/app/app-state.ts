@@ -1,6 +1,5 @@
 import type { AliasRow, BridgeSnapshot, CatalogView, CursorWaitView, ForecastView, InFlightRow, LimitsView, LoginView, LogRow, SecretsStorage, SignInView, TunnelView } from '../../shared/bridge-api.js';
 import type { AuthStatus } from '../auth/auth-manager.js';
-import { claudeCodeLaunch, claudeModelMap } from '../models/claude-models.js';
 import type { ResolvedAlias } from '../models/alias-target.js';
 import { creditsText, labelledWindows } from '../usage/describe-limits.js';
 import type { UsageLimits } from '../usage/usage-limits.js';
@@ -149,5 +148,5 @@ export function tunnelLine(tunnel: Snapshot<TunnelView>): string {
 
 /** How to start Claude Code on the bridge (base URL without /v1; Claude Code's own model names are mapped by the bridge). */
 export function claudeCodeCommand(state: Snapshot<AppState>, token: string): string {
-  return claudeCodeLaunch(state.server.baseUrl ?? '', token, claudeModelMap(undefined)).command;
+  return `ANTHROPIC_BASE_URL=${state.server.baseUrl ?? ''} ANTHROPIC_AUTH_TOKEN=${token} claude`;
 }

@@ -25,7 +25,7 @@ export { createBridgeApp, SHUTDOWN_GRACE_MS, SHUTDOWN_NOTICE } from './bridge-ap
 export type { BridgeApp, BridgeAppDeps, ChecksOutcome, LoginItem, SettingsOutcome, StartOutcome, TokenOutcome, TunnelOutcome } from './bridge-app.js';
 export { openConfSettingsFile, type SettingsFile, type SettingsFileOptions } from '../settings/settings-store.js';
 export type { SecretCipher } from '../settings/secret-store.js';
-export { whenText } from '../time-text.js';
+export { whenText } from '../../shared/time-text.js';
 export { aliasRows, claudeCodeCommand, tunnelLine, windowSnapshot, type AppState } from './app-state.js';
 export { CURSOR_MAX_ATTEMPTS, CURSOR_RETRY_EVERY_MS, NO_PUBLIC_URL, STOPPED_WAITING, type CursorOutcome } from './cursor.js';
 export type { Snapshot, StateStore } from './state-store.js';

@@ -1,5 +1,5 @@
 import type { LoginState, StatusView, TunnelState } from '../../shared/bridge-api.js';
-import { clockTime } from '../time-text.js';
+import { clockTime } from '../../shared/time-text.js';
 
 interface LimitWindowInput {
   readonly usedPercent: number;

@@ -55,13 +55,13 @@ describe('notifications', () => {
 
   it('usage at 75, 90 and 100 % of a window: once per threshold until the window resets', () => {
     const now = new Date(2026, 11, 3, 12, 15).getTime();
-    const store = createStateStore(initialState('0.0.0', '/x/auth.json', 'ngrok', { startAtLogin: false, secretsStorage: 'file' }));
-    const notices: Notice[] = [];
-    notifyUsageThresholds(store, (notice) => notices.push(notice), () => now);
+    const { store, notices } = watched((state, notify) => notifyUsageThresholds(state, notify, () => now));
     const resetsAt = new Date(2026, 11, 3, 14, 20).toISOString();
     const used = (usedPercent: number, reset = resetsAt) =>
       set(store, () => ({ limits: { windows: [{ label: '5h', usedPercent, resetsAt: reset }], limitReached: usedPercent >= 100, observedAt: new Date(now).toISOString() } }));
-    for (const percent of [50, 76, 80, 91, 92, 100, 100]) used(percent);
+    // A reset time derived from `reset-after-seconds` drifts by seconds between answers: the same window.
+    const drifted = (seconds: number) => new Date(Date.parse(resetsAt) + seconds * 1000).toISOString();
+    for (const [percent, drift] of [[50, 0], [76, 0], [80, 3], [91, 5], [92, 7], [100, 9], [100, 11]] as const) used(percent, drifted(drift));
     expect(notices).toEqual([
       { kind: 'usage', title: '5h usage at 75 %', body: '76 % of the 5h window is used; it resets at 14:20 (in 2 h 5 min).' },
       { kind: 'usage', title: '5h usage at 90 %', body: '91 % of the 5h window is used; it resets at 14:20 (in 2 h 5 min).' },

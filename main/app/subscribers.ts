@@ -3,7 +3,7 @@
  * wrappers and a once-read variable). Each returns its unsubscribe.
  */
 import { clearPublicUrl, followTunnelUrl } from '../cursor/follow-tunnel-url.js';
-import { whenText } from '../time-text.js';
+import { whenText } from '../../shared/time-text.js';
 import { tunnelLine, type AppState } from './app-state.js';
 import type { CursorTarget } from './cursor.js';
 import type { StateStore } from './state-store.js';
@@ -93,6 +93,13 @@ export function notifyLoginProblem(store: StateStore<AppState>, notify: Notify):
 }
 
 const USAGE_THRESHOLDS = [75, 90, 100] as const;
+/** A reset derived from `reset-after-seconds` drifts by seconds between answers: still the same window. */
+const SAME_RESET_MS = 2 * 60 * 1000;
+
+function sameWindow(told: string | undefined, resetsAt: string | undefined): boolean {
+  if (told === undefined || resetsAt === undefined) return told === resetsAt;
+  return Math.abs(Date.parse(told) - Date.parse(resetsAt)) < SAME_RESET_MS;
+}
 
 /** A usage window crossed 75, 90 or 100 %: once per threshold until that window resets. */
 export function notifyUsageThresholds(store: StateStore<AppState>, notify: Notify, now: () => number = Date.now): () => void {
@@ -101,7 +108,7 @@ export function notifyUsageThresholds(store: StateStore<AppState>, notify: Notif
     if (next.limits === previous.limits || !next.limits) return;
     for (const window of next.limits.windows) {
       const seen = told.get(window.label);
-      const already = seen && seen.resetsAt === window.resetsAt ? seen.threshold : 0;
+      const already = seen && sameWindow(seen.resetsAt, window.resetsAt) ? seen.threshold : 0;
       const reached = USAGE_THRESHOLDS.filter((threshold) => window.usedPercent >= threshold).at(-1) ?? 0;
       if (reached <= already) continue;
       told.set(window.label, { resetsAt: window.resetsAt, threshold: reached });

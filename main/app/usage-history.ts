@@ -4,7 +4,7 @@
  */
 import type { ForecastView, LogRow, PastRow, UsageReportView } from '../../shared/bridge-api.js';
 import { openHistoryStore, type DayModelTotals, type HistoryStore, type LimitReading, type RequestRecord, type TokenCounts } from '../history/history-store.js';
-import { clockTime } from '../time-text.js';
+import { clockTime } from '../../shared/time-text.js';
 import { windowLabel } from '../usage/describe-limits.js';
 import { describeForecast, forecastWindow, type Forecast } from '../usage/forecast.js';
 

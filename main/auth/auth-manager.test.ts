@@ -183,6 +183,7 @@ describe('recoverFromUnauthorized', () => {
     const error = await rejection(recovering);
     expect(error).toMatchObject({ status: 500, code: 'auth_file_write_failed' });
     expect(error.message).toContain(`could not be saved to ${authPath}`);
+    expect(error.message).toContain("sign in again with `codex-cursor-bridge login`");
     expect(error.message).not.toContain(rejected);
   });
 

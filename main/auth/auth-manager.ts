@@ -145,7 +145,7 @@ export function createAuthManager(options: AuthManagerOptions): AuthManager {
       // The old refresh token is spent by now, so the user has to log in again either way.
       throw new ApiError(
         500,
-        `The ChatGPT login was refreshed but could not be saved to ${authPath} (${code}): run \`codex login\` again.`,
+        `The ChatGPT login was refreshed but could not be saved to ${authPath} (${code}): sign in again with \`codex-cursor-bridge login\`.`,
         { code: 'auth_file_write_failed' },
       );
     }
@@ -213,7 +213,7 @@ function explainSpentToken(error: unknown, recovery: OrphanRecovery): unknown {
     401,
     `Your ChatGPT login could not be refreshed: its refresh token was already spent by a refresh of this bridge that was ` +
       `interrupted (a crash or kill) before the new tokens were completely saved (left over: ${recovery.discarded.join(', ')}, now removed). ` +
-      'Run `codex login` again to sign in.',
+      'Sign in again with `codex-cursor-bridge login`.',
     { type: error.type, code: error.code },
   );
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeBackend, type FakeBackend } from '../../test/support/fake-backend/server.js';
 import { runCli } from './index.js';
 import { openHistoryStore, type HistoryStore } from '../history/history-store.js';
-import { whenText } from '../time-text.js';
+import { whenText } from '../../shared/time-text.js';
 import { freePort } from '../../test/support/free-port.js';
 import { request } from 'undici';
 import { startServe } from '../../test/support/cli-runner.js';

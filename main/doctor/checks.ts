@@ -5,7 +5,7 @@ import type { AuthManager } from '../auth/auth-manager.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
 import { catalogPath, parseCatalog } from '../models/catalog.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
-import { whenText } from '../time-text.js';
+import { whenText } from '../../shared/time-text.js';
 import { blockedUntil, describeLimits } from '../usage/describe-limits.js';
 import { parseUsageBody, usagePath, type UsageLimits } from '../usage/usage-limits.js';
 

@@ -152,6 +152,15 @@ describe('the desktop app', () => {
     expect(notifier.shown).toEqual([{ title: 'Public tunnel down', body: 'Public tunnel (fake) failed: ngrok refused the authtoken. fake hint' }]);
   });
 
+  it('a tunnel turned on from the tray that fails is told once, by the notice', async () => {
+    await started();
+    tunnel.failNextStarts(1, 'ngrok refused the authtoken', { retryable: false });
+    onlyTray().menu?.click('Public tunnel');
+    await vi.waitFor(() => expect(onlyTray().menu?.labels()[0]).toBe('Tunnel down'));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the tray's own outcome handling runs after the state change
+    expect(notifier.shown).toEqual([{ title: 'Public tunnel down', body: 'Public tunnel (fake) failed: ngrok refused the authtoken. fake hint' }]);
+  });
+
   it('on macOS hides the dock icon and uses the Template tray icon', async () => {
     await started({ platform: 'darwin' });
     expect(app.dockHidden).toBe(true);

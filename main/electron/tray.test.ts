@@ -135,12 +135,6 @@ describe('the tray icon and menu follow the state store, in every state', () => 
     expect(opened).toEqual(['settings']);
   });
 
-  it('a tray action that fails says why in a notification', async () => {
-    tunnel.failNextStarts(99, 'ngrok: authtoken rejected', { retryable: false });
-    menu().click('Public tunnel');
-    await vi.waitFor(() => expect(notifier.shown).toEqual([{ title: 'Codex Cursor Bridge: The public tunnel failed', body: expect.stringContaining('authtoken rejected') }]));
-  });
-
   it('turns the tunnel on from the checkbox and rebuilds as its state changes', async () => {
     const built = tray.menusBuilt;
     menu().click('Public tunnel');

@@ -124,10 +124,8 @@ export function startTrayMenu<Menu>(options: TrayMenuOptions<Menu>): TrayMenu {
       options.openWindow();
       run('Sign-in', () => service.signIn('browser'));
     },
-    setTunnel: (enabled) => run('The public tunnel', async () => {
-      const tunnel = await service.setTunnel(enabled);
-      return tunnel.state === 'failed' ? { ok: false, message: tunnel.error ?? 'the tunnel failed' } : undefined;
-    }),
+    // A tunnel that fails is told by the app's "Public tunnel down" notice (subscribers.ts), not a second time here.
+    setTunnel: (enabled) => run('The public tunnel', () => service.setTunnel(enabled)),
     copy: (what, text) => run(`Copying the ${what}`, () => service.copyText(text)),
     copyToken: () => run('Copying the token', async () => service.copyText(await service.getToken())),
     configureCursor: () => run('Configuring Cursor', () => service.configureCursor(false)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { claudeAlias, claudeCodeLaunch, claudeFamily, claudeModelMap, DEFAULT_CLAUDE_MODELS } from './claude-models.js';
+import { claudeAlias, claudeFamily, claudeModelMap, DEFAULT_CLAUDE_MODELS } from './claude-models.js';
 
 describe('Claude model names', () => {
   it('recognises the families in current, dated, older and suffixed names, and nothing else', () => {
@@ -29,19 +29,5 @@ describe('Claude model names', () => {
     expect(pinned).toEqual({ opus: 'bridge-pro-high', sonnet: 'bridge-codex', haiku: 'bridge-fast' });
     expect(claudeAlias('claude-haiku-4-5', pinned)).toBe('bridge-fast');
     expect(claudeAlias('gpt-4o', pinned)).toBeUndefined();
-  });
-
-  it('builds the Claude Code launch command with and without the model variables', () => {
-    const launch = claudeCodeLaunch('http://127.0.0.1:7711', 'tok123', claudeModelMap({ opus: 'bridge-pro-xhigh' }));
-    expect(launch.command).toBe('ANTHROPIC_BASE_URL=http://127.0.0.1:7711 ANTHROPIC_AUTH_TOKEN=tok123 claude');
-    expect(launch.modelVariables).toEqual({
-      ANTHROPIC_DEFAULT_OPUS_MODEL: 'bridge-pro-xhigh',
-      ANTHROPIC_DEFAULT_SONNET_MODEL: 'bridge-codex',
-      ANTHROPIC_DEFAULT_HAIKU_MODEL: 'bridge-mini',
-    });
-    expect(launch.commandWithModels).toBe(
-      'ANTHROPIC_BASE_URL=http://127.0.0.1:7711 ANTHROPIC_AUTH_TOKEN=tok123 ANTHROPIC_DEFAULT_OPUS_MODEL=bridge-pro-xhigh ' +
-        'ANTHROPIC_DEFAULT_SONNET_MODEL=bridge-codex ANTHROPIC_DEFAULT_HAIKU_MODEL=bridge-mini claude',
-    );
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Claude model names → bridge aliases, for the Anthropic Messages front-end. Claude Code names its main model,
  * subagents and background requests with Claude names (`claude-opus-…`, `claude-sonnet-…`, `claude-haiku-…`) unless
- * told otherwise; each family routes to one bridge alias, changeable in settings (`claudeModels`).
+ * told otherwise; each family routes to one bridge alias, changeable in settings (`claudeModels`), so Claude Code
+ * needs no model variables to run on the bridge.
  */
 import type { ResolvedAlias } from './alias-target.js';
 
@@ -35,27 +36,6 @@ export function claudeAlias(model: string, map: ClaudeModelMap): string | undefi
 /** How the accepted Claude names route, for error messages and listings: `claude-opus-… → bridge-pro-high`. */
 export function describeClaudeModels(map: ClaudeModelMap): string {
   return CLAUDE_FAMILIES.map((family) => `claude-${family}-… → ${map[family]}`).join(', ');
-}
-
-export interface ClaudeCodeLaunch {
-  /** The shell command that starts Claude Code against the bridge. */
-  command: string;
-  /** Claude Code's model variables pinned to the aliases the families route to (optional: the bridge maps Claude names itself). */
-  modelVariables: Record<string, string>;
-  /** `command` with the model variables set as well. */
-  commandWithModels: string;
-}
-
-/** What the card, README and window show for "Claude Code": base URL, bridge token and the model variables. */
-export function claudeCodeLaunch(baseUrl: string, token: string, map: ClaudeModelMap): ClaudeCodeLaunch {
-  const base = `ANTHROPIC_BASE_URL=${baseUrl} ANTHROPIC_AUTH_TOKEN=${token}`;
-  const modelVariables = {
-    ANTHROPIC_DEFAULT_OPUS_MODEL: map.opus,
-    ANTHROPIC_DEFAULT_SONNET_MODEL: map.sonnet,
-    ANTHROPIC_DEFAULT_HAIKU_MODEL: map.haiku,
-  };
-  const pins = Object.entries(modelVariables).map(([name, value]) => `${name}=${value}`).join(' ');
-  return { command: `${base} claude`, modelVariables, commandWithModels: `${base} ${pins} claude` };
 }
 
 /** The Claude families as /v1/models rows (`claude-opus` → the alias's routing), for the aliases currently served. */

@@ -1,7 +1,7 @@
 import { planLabel } from '../auth/plan-label.js';
 import { ApiError } from '../errors/api-error.js';
 import { isRecord } from '../json.js';
-import { whenText } from '../time-text.js';
+import { whenText } from '../../shared/time-text.js';
 
 /**
  * Turns a non-2xx answer of the Codex backend into the error the bridge's client sees. The backend answers in two

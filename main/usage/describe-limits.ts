@@ -1,5 +1,5 @@
 /** Usage limits in words, as `doctor` prints them and the window labels them (times in the user's time zone). */
-import { whenText } from '../time-text.js';
+import { whenText } from '../../shared/time-text.js';
 import { isExhausted, type LimitWindow, type UsageLimits } from './usage-limits.js';
 
 const DAY_MINUTES = 24 * 60;

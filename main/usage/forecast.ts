@@ -2,7 +2,7 @@
  * Where a usage-limit window is heading at the recent pace, from recorded readings at known times:
  * "at this pace the 5h window runs out at 14:20" or "you stay under the 5h window". Pure.
  */
-import { whenText } from '../time-text.js';
+import { whenText } from '../../shared/time-text.js';
 import { windowLabel } from './describe-limits.js';
 
 export interface WindowReading {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { LimitsView, LimitWindowView, LoginView } from '../../shared/bridge-api.js';
-import { timeWithRelative } from '../format.js';
+import { whenText } from '../../shared/time-text.js';
 import { useAction } from '../use-async.js';
 import { CodeText } from './CodeText.js';
 import { Section } from './Section.js';
@@ -51,14 +51,14 @@ function UsageLimits({ limits }: { limits: LimitsView }) {
   );
 }
 
-/** `[====      ] 5h limit: 42 % used · resets 14:20 (in 2 h)`: bar first, so the bars line up. */
+/** `[====      ] 5h limit: 42 % used · resets at 14:20 (in 2 h 5 min)`: bar first, so the bars line up. */
 function LimitBar({ limit }: { limit: LimitWindowView }) {
   const title = `${limit.label.charAt(0).toUpperCase()}${limit.label.slice(1)} limit`;
   return (
     <p className="limit">
       <meter aria-label={title} min={0} max={100} low={WARN_PERCENT} high={ALERT_PERCENT} optimum={0} value={limit.usedPercent} /> {title}:{' '}
       {Math.floor(limit.usedPercent)} % used
-      {limit.resetsAt ? <span className="muted"> · resets at {timeWithRelative(limit.resetsAt)}</span> : null}
+      {limit.resetsAt ? <span className="muted"> · resets at {whenText(Date.parse(limit.resetsAt), Date.now())}</span> : null}
     </p>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { InFlightRow } from '../../shared/bridge-api.js';
-import { clockTime, latency, statusTone } from '../format.js';
+import { latency, requestTime, statusTone } from '../format.js';
 import { useInspectorRows, type FinishedRow } from '../use-inspector-rows.js';
 import { DataTable, type Column } from './DataTable.js';
 import { Section } from './Section.js';
@@ -110,7 +110,7 @@ function Details({ row, now, onClose }: { row: Row; now: number; onClose(): void
     <section className="inspector-details" aria-label="Request details">
       <header className="card-header">
         <h3>
-          {done ? clockTime(done.at) : clockTime((row.row as InFlightRow).startedAt)} {r.path}
+          {done ? requestTime(done.at) : requestTime((row.row as InFlightRow).startedAt)} {r.path}
           {done && 'fromHistory' in done ? <span className="muted small"> · from history</span> : null}
         </h3>
         <button type="button" onClick={onClose}>
@@ -231,8 +231,8 @@ export function RequestInspector() {
                     onClick={() => setSelected(isSelected ? undefined : row.id)}
                   >
                     <td className="col-time">
-                      <button type="button" className="row-button" aria-expanded={isSelected} aria-label={`Details of the request at ${clockTime(entry.kind === 'live' ? entry.row.startedAt : entry.row.at)}`}>
-                        {clockTime(entry.kind === 'live' ? entry.row.startedAt : entry.row.at)}
+                      <button type="button" className="row-button" aria-expanded={isSelected} aria-label={`Details of the request at ${requestTime(entry.kind === 'live' ? entry.row.startedAt : entry.row.at)}`}>
+                        {requestTime(entry.kind === 'live' ? entry.row.startedAt : entry.row.at)}
                       </button>
                     </td>
                     <td className="col-model">{row.model ?? row.path}</td>

@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { UsageReportView } from '../../shared/bridge-api.js';
 import { AXIS_COLOR, seriesColor, type Scheme } from '../chart-colors.js';
-import { localTime } from '../format.js';
+import { clockTime } from '../../shared/time-text.js';
 import { useLoad } from '../use-async.js';
 import { DataTable } from './DataTable.js';
 import { Section } from './Section.js';
@@ -180,9 +180,9 @@ function LimitsChart({ report, scheme, tablesShown }: { report: UsageReportView;
           caption="Usage-limit readings"
           columns={[
             { header: 'Window', cell: (reading) => reading.label },
-            { header: 'Read at', cell: (reading) => localTime(new Date(reading.at).toISOString()) },
+            { header: 'Read at', cell: (reading) => clockTime(reading.at, Date.now()) },
             { header: 'Used', numeric: true, cell: (reading) => `${Math.floor(reading.usedPercent)} %` },
-            { header: 'Resets', cell: (reading) => (reading.resetsAt === undefined ? '–' : localTime(new Date(reading.resetsAt).toISOString())) },
+            { header: 'Resets', cell: (reading) => (reading.resetsAt === undefined ? '–' : clockTime(reading.resetsAt, Date.now())) },
           ]}
           rows={report.limits}
           rowKey={(reading) => `${reading.label}:${reading.at}`}
@@ -201,7 +201,7 @@ function LimitsChart({ report, scheme, tablesShown }: { report: UsageReportView;
             tickFormatter={(at: number) => `${new Date(at).getDate()}/${new Date(at).getMonth() + 1}`}
           />
           <YAxis domain={[0, 100]} unit="%" stroke={AXIS_COLOR[scheme]} />
-          <Tooltip labelFormatter={(at) => localTime(new Date(Number(at)).toISOString())} />
+          <Tooltip labelFormatter={(at) => clockTime(Number(at), Date.now())} />
           <Legend />
           {series.map(({ label, readings }, index) => (
             <Line key={label} data={readings} dataKey="usedPercent" name={`${label} window`} stroke={seriesColor(scheme, index)} strokeWidth={2} dot isAnimationActive={false} />

@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openHistoryStore, type HistoryStore } from '../../main/history/history-store.js';
@@ -64,6 +65,25 @@ describe('usage-limit fallback', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('serves Claude Code from the fallback too: a Claude name on /v1/messages, streaming and not, re-translated for the fallback model', async () => {
+    const { h, limited, reserve } = await limitedHarness({ onUsageLimit: { fallback: 'bridge-mini' } });
+    const client = new Anthropic({ baseURL: h.bridge.baseUrl, apiKey: 'unused-on-localhost', maxRetries: 0 });
+    // claude-opus-… routes to bridge-pro-high, whose model is limited.
+    const ask = { model: 'claude-opus-4-1', max_tokens: 100, messages: [{ role: 'user' as const, content: 'claude over the limit' }] };
+    const { data, response } = await client.messages.create(ask).withResponse();
+    expect(data.content).toEqual([expect.objectContaining({ type: 'text', text: expect.stringContaining('claude over the limit') })]);
+    expect(data.model).toBe('claude-opus-4-1');
+    expect(response.headers.get('x-bridge-fallback')).toBe('bridge-pro-high->bridge-mini');
+
+    const stream = client.messages.stream(ask);
+    expect((await stream.finalMessage()).content).toEqual([expect.objectContaining({ type: 'text', text: expect.stringContaining('claude over the limit') })]);
+    const sent = h.fake.responsesRequests().map((request) => request.body as { model: string; reasoning?: { effort?: string } });
+    expect(sent.map((body) => body.model)).toEqual([limited, reserve, limited, reserve]);
+    // The fallback's request is its own translation (bridge-mini's effort), not the limited model's body re-sent.
+    expect(sent[1]!.reasoning?.effort).toBe('low');
+    expect(h.bridge.log.recent(1)[0]).toMatchObject({ frontEnd: 'messages', status: 200, model: 'bridge-pro-high', upstreamModel: reserve, fallbackFrom: 'bridge-pro-high' });
   });
 
   it('answers the 429 when the fallback is limited too', async () => {

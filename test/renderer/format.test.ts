@@ -1,29 +1,6 @@
-/** The window's pure helpers: one time format (local, relative where it helps) and the client snippets. */
+/** The window's client snippets (its times are shared/time-text.ts, tested beside it). */
 import { describe, expect, it } from 'vitest';
-import { localTime, relative, timeWithRelative } from '../../renderer/format.js';
 import { clientSnippets } from '../../renderer/snippets.js';
-
-const NOW = new Date(2026, 11, 3, 12, 0).getTime();
-const at = (day: number, hours: number, minutes: number) => new Date(2026, 11, day, hours, minutes).toISOString();
-
-describe('times in the window', () => {
-  it('local clock today, "tomorrow", a weekday within the week, a date beyond; never ISO', () => {
-    expect(localTime(at(3, 14, 20), NOW)).toBe('14:20');
-    expect(localTime(at(4, 9, 5), NOW)).toBe('tomorrow 09:05');
-    expect(localTime(at(6, 9, 5), NOW)).toMatch(/^\S+ 09:05$/);
-    expect(localTime(at(20, 9, 5), NOW)).toMatch(/^\S+ \S+, 09:05$/);
-    expect(localTime('not a date', NOW)).toBe('not a date');
-  });
-
-  it('relative in minutes, hours, days, forwards and back; 59.9 minutes is 1 h', () => {
-    expect(relative(at(3, 12, 4), NOW)).toBe('in 4 min');
-    expect(relative(new Date(NOW + 59.9 * 60_000).toISOString(), NOW)).toBe('in 1 h');
-    expect(relative(at(3, 14, 20), NOW)).toBe('in 2 h');
-    expect(relative(at(4, 12, 0), NOW)).toBe('in 1 day');
-    expect(relative(at(2, 12, 0), NOW)).toBe('1 day ago');
-    expect(timeWithRelative(at(3, 14, 20), NOW)).toBe('14:20 (in 2 h)');
-  });
-});
 
 describe('client snippets', () => {
   const snippets = clientSnippets({ localUrl: 'http://127.0.0.1:7711/v1', token: 'tok', model: 'bridge-pro-high' });

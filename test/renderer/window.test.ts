@@ -191,8 +191,10 @@ describe('the desktop window against the real core', () => {
     expect(login).toContain('Pro');
     expect(await card('ChatGPT account').getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
     const limits = card('ChatGPT account').getByRole('group', { name: 'Usage limits' });
-    // Defect 6: one time format, local and relative, never ISO UTC.
-    await pollText(limits).toMatch(/5h limit: 10 % used · resets at \d\d:\d\d \(in 1 h\)\s*Weekly limit: 5 % used · resets at tomorrow \d\d:\d\d \(in 1 day\)/);
+    // Defect 6: one time format, local and relative, never ISO UTC: the core's (shared/time-text.ts), as in the CLI card.
+    await pollText(limits).toMatch(
+      /5h limit: 10 % used · resets at \d\d:\d\d(?: on \d+ \w+)? \(in \d+ min\)\s*Weekly limit: 5 % used · resets at \d\d:\d\d on \d+ \w+ \(in (?:1 day|23 h \d+ min)\)/,
+    );
     expect(await textOf(page.locator('body'))).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
     const meters = await limits.locator('meter').all();
     expect(await Promise.all(meters.map((meter) => meter.getAttribute('value')))).toEqual(['10', '5']);

@@ -1,7 +1,8 @@
 /**
  * The one way the bridge writes a moment for people: local time, the day only when it is not today, and how far
- * away it is — `14:20 (in 2 h 5 min)`, `09:05 on 4 Dec (in 1 day 3 h)`. The CLI's card, `doctor`, the notifications
- * and the 429 usage-limit error all use it, so one screen never mixes ISO UTC with local time.
+ * away it is — `14:20 (in 2 h 5 min)`, `09:05 on 4 Dec (in 1 day 3 h)`. The CLI's card, `doctor`, the notifications,
+ * the 429 usage-limit error and the window all use it, so no screen mixes ISO UTC, or two styles, with local time.
+ * It lives in shared/ because the window (which may not import main/) writes times too. Pure: no Node built-ins.
  */
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
