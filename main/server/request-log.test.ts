@@ -112,4 +112,12 @@ describe('request log: requests in flight', () => {
     live.model = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789';
     expect(log.inFlight()[0]?.model).not.toContain('abcdefghijklmnop');
   });
+
+  it('cleans the path and user-agent of a request in flight as it cleans a finished one', () => {
+    const log = new RequestLog();
+    log.start({ id: 'b', startedAt: '2026-12-03T10:00:00.000Z', method: 'GET', path: '/sk-proj-abcdefghijklmnopqrstuvwxyz0123456789', userAgent: 'evil\u001b[2J' }, {});
+    const [row] = log.inFlight();
+    expect(row?.path).not.toContain('abcdefghijklmnop');
+    expect(row?.userAgent).not.toContain('\u001b');
+  });
 });

@@ -48,7 +48,13 @@ export class RequestLog {
   constructor(private readonly capacity = 500) {}
 
   /** A request arrived; `live` is the object its route fills in until `add` reports it finished. */
-  start(start: RequestStart, live: Partial<RequestLogEntry>): void {
+  start(raw: RequestStart, live: Partial<RequestLogEntry>): void {
+    // The path and user-agent are the client's words: cleaned like a finished entry's before the window sees them.
+    const start: RequestStart = {
+      ...raw,
+      path: cleanText(raw.path, MAX_FIELD_CHARS),
+      ...(raw.userAgent === undefined ? {} : { userAgent: cleanText(raw.userAgent, MAX_FIELD_CHARS) }),
+    };
     this.tracked.set(start.id, { start, live, seen: fingerprint(live), row: inFlightRow(start, live) });
     this.changed();
   }
