@@ -43,7 +43,7 @@ export function App() {
           <div className="columns">
             <div className="column">
               {/* Signed out, the status above is the one message (with the sign-in); the account and checks follow it. */}
-              {signedIn ? <AccountPanel login={snapshot.login} limits={snapshot.limits} /> : null}
+              {signedIn ? <AccountPanel login={snapshot.login} limits={snapshot.limits} forecasts={snapshot.forecasts} /> : null}
               <CursorGuide snapshot={snapshot} />
             </div>
             <div className="column">

@@ -71,6 +71,15 @@ function setState(change: (state: AppState) => AppState): void {
 }
 
 describe('the tray icon and menu follow the state store, in every state', () => {
+  it('shows where each limit window is heading, under the usage left', async () => {
+    setState((state) => ({ ...state, forecasts: [{ label: '5h', text: 'at this pace the 5h window runs out at 14:20 (in 1 h)' }] }));
+    await vi.waitFor(() => expect(menu().labels()).toContain('At this pace the 5h window runs out at 14:20 (in 1 h)'));
+    const labels = menu().labels();
+    expect(labels.indexOf('At this pace the 5h window runs out at 14:20 (in 1 h)')).toBe(labels.findLastIndex((label) => label.startsWith('Usage ')) + 1);
+    setState((state) => ({ ...state, forecasts: [] }));
+    await vi.waitFor(() => expect(menu().labels().some((label) => label.startsWith('At this pace'))).toBe(false));
+  });
+
   it('ready: the status line, every action, usage left with the reset time, the plain icon', () => {
     const labels = menu().labels();
     expect(labels.slice(0, 8)).toEqual(['Ready', '---', 'Copy local URL', 'Copy public URL', 'Copy token', 'Public tunnel', 'Configure Cursor', '---']);

@@ -49,6 +49,8 @@ export function trayMenuTemplate(snapshot: BridgeSnapshot, actions: TrayActions)
     { label: 'Public tunnel', type: 'checkbox', checked: snapshot.tunnel.state !== 'off', click: (item) => actions.setTunnel(item.checked) },
     { label: 'Configure Cursor', enabled: online !== undefined && signedIn, click: () => actions.configureCursor() },
     ...(usage.length > 0 ? [{ type: 'separator' } as const, ...usage.map((text) => line(`Usage ${text}`))] : []),
+    // Where each window is heading at the recent pace (from the usage history), under the figures.
+    ...(snapshot.forecasts ?? []).map((forecast) => line(`${forecast.text.charAt(0).toUpperCase()}${forecast.text.slice(1)}`)),
     { type: 'separator' },
     { label: `Open ${PRODUCT_NAME}`, click: () => actions.openWindow() },
     { label: 'Settings…', click: () => actions.openWindow('settings') },

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { LimitsView, LimitWindowView, LoginView } from '../../shared/bridge-api.js';
+import type { ForecastView, LimitsView, LimitWindowView, LoginView } from '../../shared/bridge-api.js';
 import { whenText } from '../../shared/time-text.js';
 import { useAction } from '../use-async.js';
 import { CodeText } from './CodeText.js';
@@ -10,7 +10,7 @@ const WARN_PERCENT = 75;
 const ALERT_PERCENT = 90;
 
 /** Who is signed in, on which plan, and how much of the usage limits is left; Sign out beside the account. */
-export function AccountPanel({ login, limits }: { login: LoginView; limits?: LimitsView }) {
+export function AccountPanel({ login, limits, forecasts }: { login: LoginView; limits?: LimitsView; forecasts?: readonly ForecastView[] }) {
   const [failure, setFailure] = useState<string>();
   const signOut = useAction(async () => {
     const outcome = await window.bridge.signOut();
@@ -34,17 +34,23 @@ export function AccountPanel({ login, limits }: { login: LoginView; limits?: Lim
           <CodeText text={login.message} />
         </p>
       ) : null}
-      {limits ? <UsageLimits limits={limits} /> : null}
+      {limits ? <UsageLimits limits={limits} forecasts={forecasts ?? []} /> : null}
       {(signOut.error ?? failure) ? <p className="error-text">{signOut.error ?? failure}</p> : null}
     </Section>
   );
 }
 
-function UsageLimits({ limits }: { limits: LimitsView }) {
+function UsageLimits({ limits, forecasts }: { limits: LimitsView; forecasts: readonly ForecastView[] }) {
   return (
     <div aria-label="Usage limits" role="group" className="limits">
       {limits.windows.map((limit) => (
         <LimitBar key={limit.label} limit={limit} />
+      ))}
+      {forecasts.map((forecast) => (
+        <p key={forecast.label} className="muted small forecast">
+          {forecast.text.charAt(0).toUpperCase()}
+          {forecast.text.slice(1)}.
+        </p>
       ))}
       {limits.credits ? <p className="muted small">Balance: {limits.credits}</p> : null}
     </div>

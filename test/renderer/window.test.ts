@@ -198,6 +198,12 @@ describe('the desktop window against the real core', () => {
     expect(await textOf(page.locator('body'))).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
     const meters = await limits.locator('meter').all();
     expect(await Promise.all(meters.map((meter) => meter.getAttribute('value')))).toEqual(['10', '5']);
+
+    // Where a window is heading at the recent pace (the core reads it from the usage history) shows under the bars.
+    harness.app.state.update((state) => ({ ...state, forecasts: [{ label: '5h', text: 'at this pace the 5h window runs out at 14:20 (in 1 h)' }] }));
+    await pollText(limits).toContain('At this pace the 5h window runs out at 14:20 (in 1 h).');
+    harness.app.state.update((state) => ({ ...state, forecasts: [] }));
+    await pollText(limits).not.toContain('At this pace');
   });
 
   it('masks the token, copies the real one to the clipboard, and rotates it after a confirm step', async () => {
