@@ -22,8 +22,16 @@ export function masked(secret: string): string {
 export type StatusTone = 'ok' | 'warn' | 'error' | 'muted';
 
 /** 2xx fine, 4xx the client's problem, 5xx ours or upstream's, 499 the client gave up. */
-export function statusTone(status: number): StatusTone {
+/**
+ * How a finished request's status reads. A 401 because the bridge itself has no usable ChatGPT login is the bridge's
+ * problem, not a client's wrong key, so it reads as an error (red), like a 5xx.
+ */
+/** The error codes of a missing, unusable or refused ChatGPT login (main/auth). */
+const BRIDGE_LOGIN_PROBLEMS = /^(codex_login_|refresh_token_)/;
+
+export function statusTone(status: number, errorCode?: string): StatusTone {
   if (status === 499) return 'muted';
+  if (errorCode !== undefined && BRIDGE_LOGIN_PROBLEMS.test(errorCode)) return 'error';
   if (status >= 500) return 'error';
   if (status >= 400) return 'warn';
   return 'ok';

@@ -240,7 +240,7 @@ export function RequestInspector() {
                       {entry.kind === 'live' ? (
                         <span className="status status-live">{liveState(entry.row)}</span>
                       ) : (
-                        <span className={`status status-${statusTone(entry.row.status)}`}>{entry.row.status}</span>
+                        <span className={`status status-${statusTone(entry.row.status, entry.row.errorCode)}`}>{entry.row.status}</span>
                       )}
                     </td>
                     <td className="col-num wide-only">{row.attempts ?? NONE}</td>

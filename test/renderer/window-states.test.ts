@@ -117,6 +117,14 @@ describe('the window, state by state, from a fresh machine to a working bridge',
     expect(await configure.getAttribute('class')).not.toContain('primary');
     expect(await textOf(page.locator('#configure-blocked'))).toBe('Sign in first.');
     await checkAndPhotograph('needs-sign-in');
+
+    // A client's request meanwhile fails for the bridge's missing login, not a wrong key: red, and it says to sign in.
+    await expect(harness.client.chat.completions.create({ model: 'bridge-fast', messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow(/sign in/i);
+    await open('Requests');
+    const row = page.getByRole('region', { name: 'Request inspector' }).locator('tbody tr', { hasText: 'bridge-fast' }).first();
+    await expect.poll(() => row.locator('.status').getAttribute('class')).toBe('status status-error');
+    expect(await textOf(row.locator('.col-error'))).toMatch(/codex-cursor-bridge login/);
+    await open('Overview');
   });
 
   it('a refused sign-in shows a clear message; a Cancel is no failure', async () => {
