@@ -235,7 +235,15 @@ export function RequestInspector() {
                         {requestTime(entry.kind === 'live' ? entry.row.startedAt : entry.row.at)}
                       </button>
                     </td>
-                    <td className="col-model">{row.model ?? row.path}</td>
+                    <td className="col-model">
+                      {row.model ?? row.path}
+                      {row.fallbackFrom ? (
+                        <span className="badge" title={`Served by the usage-limit fallback for ${row.fallbackFrom}`}>
+                          {' '}
+                          fallback
+                        </span>
+                      ) : null}
+                    </td>
                     <td className="col-status">
                       {entry.kind === 'live' ? (
                         <span className="status status-live">{liveState(entry.row)}</span>

@@ -179,6 +179,26 @@ describe('the request inspector against the real core', () => {
     expect((await totals.locator('tr[data-key="bridge-pro-high"] td').allTextContents()).slice(0, 3)).toEqual(['bridge-pro-high', '1', '0']);
   });
 
+  it('marks a request the usage-limit fallback served, in its row and its details', async () => {
+    const limited = h.app.state.get().aliases.find((entry) => entry.alias === 'bridge-pro-high')!.slug;
+    expect(h.app.updateSettings({ usageLimitFallback: 'bridge-mini' }).ok).toBe(true);
+    h.fake.usageLimitedModels.add(limited);
+    try {
+      await h.client.chat.completions.create({ model: 'bridge-pro-high', messages: [{ role: 'user', content: 'over the limit' }] });
+    } finally {
+      h.fake.usageLimitedModels.delete(limited);
+      h.app.updateSettings({ usageLimitFallback: '' });
+    }
+    const last = h.app.state.get().requests.last!;
+    expect(last.fallbackFrom).toBe('bridge-pro-high');
+    await row(last.id).waitFor();
+    expect(await row(last.id).locator('td.col-model .badge').getAttribute('title')).toBe('Served by the usage-limit fallback for bridge-pro-high');
+    await row(last.id).click();
+    const details = page.getByRole('region', { name: 'Request details' });
+    expect(await textOf(details)).toContain('Served by the fallback forbridge-pro-high');
+    await details.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('has no serious accessibility finding with rows and details shown, in light and dark', async () => {
     await inspector.locator('.inspector-table tbody tr').first().click();
     expect(await accessibilityFindings(page, ['Request inspector'])).toEqual([]);
