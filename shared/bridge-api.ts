@@ -236,6 +236,8 @@ export const settingsViewSchema = z.object({
   historyRetentionDays: z.number(),
   /** The alias served when the usage limit is reached; '' = fail with 429. */
   usageLimitFallback: z.string(),
+  /** Which alias each Claude model family routes to on /v1/messages (the mapping in force, defaults included). */
+  claudeModels: z.object({ opus: z.string(), sonnet: z.string(), haiku: z.string() }).strict(),
   secretsStorage: secretsStorageSchema,
   /** The bridge's aliases, for the override and fallback pickers. */
   aliases: z.array(z.string()),

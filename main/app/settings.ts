@@ -2,6 +2,7 @@ import type { SettingsChange, SettingsOutcome, SettingsView } from '../../shared
 import { DEFAULT_HISTORY_RETENTION_DAYS } from '../bridge.js';
 import type { BridgeConfig } from '../config/bridge-config.js';
 import { ALIAS_NAMES } from '../models/aliases.js';
+import { CLAUDE_FAMILIES, claudeModelMap } from '../models/claude-models.js';
 import type { SecretStore } from '../settings/secret-store.js';
 import { SettingsError, type BridgeSettings, type SettingsPatch, type SettingsStore } from '../settings/settings-store.js';
 
@@ -21,6 +22,7 @@ const LABELS: Record<keyof SettingsChange, string> = {
   reasoningSummaries: 'reasoning summaries',
   historyRetentionDays: 'history retention',
   usageLimitFallback: 'usage-limit fallback',
+  claudeModels: 'Claude model mapping',
   startAtLogin: 'start at login',
   tunnelProvider: 'tunnel provider',
   ngrokAuthtoken: 'ngrok authtoken',
@@ -37,6 +39,8 @@ const FIELD_OF_KEY: Record<string, keyof SettingsChange> = {
   'tunnel.domain': 'tunnelDomain',
   onUsageLimit: 'usageLimitFallback',
   'onUsageLimit.fallback': 'usageLimitFallback',
+  claudeModels: 'claudeModels',
+  ...Object.fromEntries(CLAUDE_FAMILIES.map((family) => [`claudeModels.${family}`, 'claudeModels'] as const)),
 };
 
 export interface SettingsUseCaseDeps {
@@ -66,6 +70,7 @@ function patchOf(change: SettingsChange): SettingsPatch {
   if (change.historyRetentionDays !== undefined) patch.historyRetentionDays = change.historyRetentionDays;
   if (change.usageLimitFallback !== undefined) patch.onUsageLimit = text(change.usageLimitFallback) ? { fallback: change.usageLimitFallback.trim() } : undefined;
   if (change.startAtLogin !== undefined) patch.startAtLogin = change.startAtLogin;
+  if (change.claudeModels !== undefined) patch.claudeModels = change.claudeModels;
   if (change.tunnelProvider !== undefined || change.tunnelDomain !== undefined) {
     patch.tunnel = {
       ...(change.tunnelProvider !== undefined ? { provider: change.tunnelProvider } : {}),
@@ -134,6 +139,7 @@ export function createSettingsUseCases(deps: SettingsUseCaseDeps) {
       startAtLogin: deps.startAtLogin(),
       historyRetentionDays: saved.historyRetentionDays ?? DEFAULT_HISTORY_RETENTION_DAYS,
       usageLimitFallback: typeof fallback === 'object' ? fallback.fallback : '',
+      claudeModels: claudeModelMap(saved.claudeModels),
       secretsStorage: secrets.storage,
       aliases: [...ALIAS_NAMES],
     };

@@ -18,6 +18,7 @@ interface Draft {
   startAtLogin: boolean;
   historyRetentionDays: string;
   usageLimitFallback: string;
+  claudeModels: SettingsView['claudeModels'];
 }
 
 function draftOf(view: SettingsView): Draft {
@@ -35,6 +36,7 @@ function draftOf(view: SettingsView): Draft {
     startAtLogin: view.startAtLogin,
     historyRetentionDays: String(view.historyRetentionDays),
     usageLimitFallback: view.usageLimitFallback,
+    claudeModels: view.claudeModels,
   };
 }
 
@@ -58,6 +60,7 @@ function changeOf(view: SettingsView, draft: Draft): SettingsChange {
   if (draft.startAtLogin !== view.startAtLogin) change.startAtLogin = draft.startAtLogin;
   if (draft.historyRetentionDays !== String(view.historyRetentionDays)) change.historyRetentionDays = numberOf(draft.historyRetentionDays);
   if (draft.usageLimitFallback !== view.usageLimitFallback) change.usageLimitFallback = draft.usageLimitFallback;
+  if (JSON.stringify(draft.claudeModels) !== JSON.stringify(view.claudeModels)) change.claudeModels = draft.claudeModels;
   return change;
 }
 
@@ -227,6 +230,23 @@ export function SettingsForm() {
             ))}
           </select>
         </Field>
+        <div className="settings-row" role="group" aria-label="Claude Code's models">
+          {(Object.keys(view.claudeModels) as (keyof Draft['claudeModels'])[]).map((family) => (
+            <Field key={family} label={`claude-${family}-… runs on`}>
+              <select
+                value={draft.claudeModels[family]}
+                onChange={(e) => edit({ claudeModels: { ...draft.claudeModels, [family]: e.currentTarget.value } })}
+                {...flagged('claudeModels')}
+              >
+                {view.aliases.map((alias) => (
+                  <option key={alias} value={alias}>
+                    {alias}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          ))}
+        </div>
       </fieldset>
 
       <fieldset>

@@ -111,6 +111,24 @@ describe('the settings form on the real core', () => {
     expect(settingsFile()).toMatchObject({ port: 7799, historyRetentionDays: 30, modelOverrides: { 'bridge-mini': { effort: 'high' } } });
   });
 
+  it("routes Claude Code's model families: the mapping in force, changed from the form, used by /v1/messages at once", async () => {
+    const sonnet = form().getByLabel('claude-sonnet-… runs on');
+    expect(await sonnet.inputValue()).toBe('bridge-codex');
+    await sonnet.selectOption('bridge-fast');
+    await form().getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => form().getByRole('status').textContent()).toBe('Saved. In force now: Claude model mapping.');
+    expect(settingsFile().claudeModels).toEqual({ opus: 'bridge-pro-high', sonnet: 'bridge-fast', haiku: 'bridge-mini' });
+    const models = (await (await fetch(`${harness.baseUrl}/v1/models`)).json()) as { data: Array<{ id: string; owned_by?: string }> };
+    expect(models.data.map((model) => model.id)).toContain('claude-sonnet');
+    const served = await fetch(`${harness.baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'any' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(served.status).toBe(200);
+    expect(harness.app.state.get().requests.last?.model).toBe('bridge-fast');
+  });
+
   it('a failed tunnel is fixed from the form: authtoken entered, Retry, online', async () => {
     await page.evaluate('window.bridge.setTunnel(true)');
     const failed = form().getByText('The tunnel failed: ngrok needs an authtoken');
