@@ -146,7 +146,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     onProblem: (message) => options.onHistoryProblem?.(message),
   });
   log.subscribe(history.request);
-  limits.subscribe(history.limits);
+  limits.subscribeReadings(history.limits);
   // Asked on every request: built once, and again only when the tunnel's host changes.
   const fixedHosts = [...LOOPBACK_HOSTS, ...bindHosts(config.host)];
   let publicHost: string | undefined;

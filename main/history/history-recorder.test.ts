@@ -4,7 +4,8 @@ import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestLogEntry } from '../server/request-log.js';
-import { createHistoryRecorder, type HistoryRecorder } from './history-recorder.js';
+import { createHistoryRecorder, UNCHANGED_READING_EVERY_MS, type HistoryRecorder } from './history-recorder.js';
+import { forecastWindow } from '../usage/forecast.js';
 import { openHistoryStore, type HistoryStore } from './history-store.js';
 
 let dir: string;
@@ -61,6 +62,25 @@ describe('history recorder', () => {
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(counting.batches).toEqual([3]);
     expect(counting.reader().recentRequests(10).map((row) => row.id).sort()).toEqual(['a', 'b']);
+  });
+
+  it('keeps a changed limit reading at once and an unchanged one every few minutes, so a stall shows in the forecast', () => {
+    const counting = countingStore();
+    const { rec } = recorder({ open: counting.open });
+    const t0 = Date.now() - 2 * 60 * 60 * 1000;
+    const reading = (minutes: number, usedPercent: number) => ({
+      primary: { usedPercent, windowMinutes: 300, resetsAt: t0 + 4 * 60 * 60 * 1000 + minutes * 1000 },
+      limitReached: false,
+      observedAt: t0 + minutes * 60 * 1000,
+    });
+    // Every answer brings a reading: 20 % → 40 % in half an hour, then the same 40 % for an hour.
+    for (let minute = 0; minute <= 90; minute++) rec.limits(reading(minute, minute <= 30 ? 20 + (minute * 20) / 30 : 40));
+    rec.close();
+    const kept = counting.reader().limitReadings(0).filter((row) => row.window === 'primary');
+    const flat = kept.filter((row) => row.at > t0 + 30 * 60 * 1000);
+    expect(flat.length).toBe(Math.floor((60 * 60 * 1000) / UNCHANGED_READING_EVERY_MS));
+    // The hour of no growth is the recent pace: use stopped, so the window is not said to run out.
+    expect(forecastWindow(kept, t0 + 90 * 60 * 1000).kind).toBe('stays-under');
   });
 
   it('writes a full batch at once, and what is left on close', async () => {

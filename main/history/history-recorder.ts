@@ -9,6 +9,13 @@ import type { UsageLimits } from '../usage/usage-limits.js';
 import type { HistoryStore, LimitReading, RequestRecord } from './history-store.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * An unchanged limit reading is kept at most this often: often enough that a flat stretch shows in the forecast's
+ * pace (use that stopped growing is not extrapolated), rarely enough that one row per answer is not stored.
+ */
+export const UNCHANGED_READING_EVERY_MS = 5 * 60 * 1000;
+/** A reset time derived from `reset-after-seconds` drifts by seconds between answers: the same window. */
+const SAME_RESET_MS = 2 * 60 * 1000;
 
 export interface HistoryRecorderOptions {
   /** Opens the store; may throw (then the batch is lost and the next one tries again). */
@@ -25,6 +32,7 @@ export interface HistoryRecorderOptions {
 export interface HistoryRecorder {
   /** A request-log entry; only model requests (those with a front-end) are kept. */
   request(entry: RequestLogEntry): void;
+  /** A limit reading: kept when it changed, else at most every UNCHANGED_READING_EVERY_MS per window. */
   limits(limits: UsageLimits): void;
   /** Writes what is queued now. */
   flush(): void;
@@ -44,6 +52,18 @@ export function createHistoryRecorder(options: HistoryRecorderOptions): HistoryR
   let reported = false;
   let closed = false;
   let prunedAt = 0;
+  const lastKept = new Map<LimitReading['window'], LimitReading>();
+
+  function worthKeeping(reading: LimitReading): boolean {
+    const last = lastKept.get(reading.window);
+    const same =
+      last !== undefined &&
+      last.usedPercent === reading.usedPercent &&
+      Math.abs((last.resetsAt ?? 0) - (reading.resetsAt ?? 0)) <= SAME_RESET_MS &&
+      reading.at - last.at < UNCHANGED_READING_EVERY_MS;
+    if (!same) lastKept.set(reading.window, reading);
+    return !same;
+  }
 
   function lose(error: unknown): void {
     if (reported) return;
@@ -110,7 +130,7 @@ export function createHistoryRecorder(options: HistoryRecorderOptions): HistoryR
     },
     limits(reading) {
       if (closed) return;
-      limits.push(...limitReadings(reading));
+      limits.push(...limitReadings(reading).filter(worthKeeping));
       queued();
     },
     flush,

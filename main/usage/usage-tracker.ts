@@ -19,12 +19,15 @@ export interface UsageTracker {
   current(): Promise<UsageLimits | undefined>;
   /** Called when new limits differ from the last in something the user sees. */
   subscribe(listener: (limits: UsageLimits) => void): () => void;
+  /** Called with every reading, changed or not (a flat stretch is a pace too: the usage history keeps it). */
+  subscribeReadings(listener: (limits: UsageLimits) => void): () => void;
 }
 
 export function createUsageTracker(options: UsageTrackerOptions): UsageTracker {
   const now = options.now ?? Date.now;
   const maxAgeMs = options.maxAgeMs ?? 60_000;
   const listeners = new Set<(limits: UsageLimits) => void>();
+  const readingListeners = new Set<(limits: UsageLimits) => void>();
   let latest: UsageLimits | undefined;
   let askedAt: number | undefined;
   let asking: Promise<UsageLimits | undefined> | undefined;
@@ -33,6 +36,7 @@ export function createUsageTracker(options: UsageTrackerOptions): UsageTracker {
     const changed = latest === undefined || fingerprint(latest) !== fingerprint(limits);
     latest = limits;
     if (changed) for (const listener of listeners) listener(limits);
+    for (const listener of readingListeners) listener(limits);
   }
 
   async function ask(): Promise<UsageLimits | undefined> {
@@ -63,6 +67,10 @@ export function createUsageTracker(options: UsageTrackerOptions): UsageTracker {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    subscribeReadings(listener) {
+      readingListeners.add(listener);
+      return () => readingListeners.delete(listener);
     },
   };
 }
