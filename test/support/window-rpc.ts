@@ -177,7 +177,10 @@ export async function startWindowRpc({ service, rendererDir }: WindowRpcOptions)
   function openEvents(req: http.IncomingMessage, res: http.ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write(': connected\n\n');
-    const push = (event: string) => (payload: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
+    // A stream this server already ended (on close) hears no more, like a destroyed window in Electron.
+    const push = (event: string) => (payload: unknown) => {
+      if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
+    };
     const unsubscribe = [service.onLog(push('log')), service.onSnapshot(push('snapshot')), service.onInFlight(push('inFlight'))];
     streams.add(res);
     req.on('close', () => {
