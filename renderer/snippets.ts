@@ -1,4 +1,5 @@
 /** Ready-to-paste set-ups for common clients. Pure: the window fills in its URLs, token and model. */
+import { claudeCodeCommand } from '../shared/claude-code.js';
 
 export interface SnippetInput {
   /** `http://127.0.0.1:7711/v1` */
@@ -31,7 +32,7 @@ export function clientSnippets({ localUrl, publicUrl, token, model }: SnippetInp
       id: 'claude-code',
       label: 'Claude Code',
       note: 'In a terminal (the bridge speaks the Anthropic Messages API too):',
-      text: `ANTHROPIC_BASE_URL=${withoutV1(localUrl)} ANTHROPIC_AUTH_TOKEN=${token} claude`,
+      text: claudeCodeCommand(withoutV1(localUrl), token),
     },
     {
       id: 'aider',

@@ -1,4 +1,5 @@
 import type { AliasRow, BridgeSnapshot, CatalogView, CursorWaitView, ForecastView, InFlightRow, LimitsView, LoginView, LogRow, SecretsStorage, SignInView, TunnelView } from '../../shared/bridge-api.js';
+import { claudeCodeCommand } from '../../shared/claude-code.js';
 import type { AuthStatus } from '../auth/auth-manager.js';
 import type { ResolvedAlias } from '../models/alias-target.js';
 import { creditsText, labelledWindows } from '../usage/describe-limits.js';
@@ -146,7 +147,7 @@ export function tunnelLine(tunnel: Snapshot<TunnelView>): string {
   }
 }
 
-/** How to start Claude Code on the bridge (base URL without /v1; Claude Code's own model names are mapped by the bridge). */
-export function claudeCodeCommand(state: Snapshot<AppState>, token: string): string {
-  return `ANTHROPIC_BASE_URL=${state.server.baseUrl ?? ''} ANTHROPIC_AUTH_TOKEN=${token} claude`;
+/** How to start Claude Code on this running bridge (the command itself is shared/claude-code.ts). */
+export function claudeCodeLine(state: Snapshot<AppState>, token: string): string {
+  return claudeCodeCommand(state.server.baseUrl ?? '', token);
 }

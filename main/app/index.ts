@@ -26,7 +26,7 @@ export type { BridgeApp, BridgeAppDeps, ChecksOutcome, LoginItem, SettingsOutcom
 export { openConfSettingsFile, type SettingsFile, type SettingsFileOptions } from '../settings/settings-store.js';
 export type { SecretCipher } from '../settings/secret-store.js';
 export { whenText } from '../../shared/time-text.js';
-export { aliasRows, claudeCodeCommand, tunnelLine, windowSnapshot, type AppState } from './app-state.js';
+export { aliasRows, claudeCodeLine, tunnelLine, windowSnapshot, type AppState } from './app-state.js';
 export { CURSOR_MAX_ATTEMPTS, CURSOR_RETRY_EVERY_MS, NO_PUBLIC_URL, STOPPED_WAITING, type CursorOutcome } from './cursor.js';
 export type { Snapshot, StateStore } from './state-store.js';
 export { bridgeStatus, usageLeftLines } from './status.js';

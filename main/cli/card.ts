@@ -1,4 +1,4 @@
-import { claudeCodeCommand, whenText, type AppState, type Snapshot } from '../app/index.js';
+import { claudeCodeLine, whenText, type AppState, type Snapshot } from '../app/index.js';
 
 /** The startup card, derived from the state: where the bridge listens, what each alias maps to, what to paste. */
 export function renderCard(state: Snapshot<AppState>, bridgeToken: string, notes: readonly string[] = []): string {
@@ -19,7 +19,7 @@ export function renderCard(state: Snapshot<AppState>, bridgeToken: string, notes
   }
   const apiKey = state.server.tokenRequired ? bridgeToken : 'any non-empty string (e.g. "bridge")';
   lines.push('', 'Point any OpenAI-API client at it:', `  base URL: ${v1}`, `  API key:  ${apiKey}`, `  model:    ${state.aliases[1]?.alias ?? 'bridge-pro-high'}`);
-  lines.push('', 'Claude Code (the Anthropic Messages API, /v1/messages):', `  ${claudeCodeCommand(state, state.server.tokenRequired ? bridgeToken : 'bridge')}`);
+  lines.push('', 'Claude Code (the Anthropic Messages API, /v1/messages):', `  ${claudeCodeLine(state, state.server.tokenRequired ? bridgeToken : 'bridge')}`);
   const publicUrl = state.tunnel.state === 'online' ? state.tunnel.url : undefined;
   if (publicUrl) {
     lines.push(
