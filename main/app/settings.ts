@@ -4,10 +4,9 @@ import type { BridgeConfig } from '../config/bridge-config.js';
 import { ALIAS_NAMES } from '../models/aliases.js';
 import { CLAUDE_FAMILIES, claudeModelMap } from '../models/claude-models.js';
 import type { SecretStore } from '../settings/secret-store.js';
+import { DEFAULT_IDLE_TIMEOUT_MS } from '../upstream/upstream-client.js';
 import { SettingsError, type BridgeSettings, type SettingsPatch, type SettingsStore } from '../settings/settings-store.js';
 
-/** The upstream client's idle timeout when the settings name none. */
-const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 
 /** When a saved change takes effect. */
 type Effect = 'now' | 'restart' | 'tunnel';

@@ -51,10 +51,13 @@ export interface UpstreamClient {
 
 const TERMINAL_EVENTS = new Set(['response.completed', 'response.failed', 'response.incomplete']);
 
+/** How long an answer may stay silent before it ends with a 504, when the settings name no `idleTimeoutMs`. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
+
 export function createUpstreamClient(options: UpstreamClientOptions): UpstreamClient {
   const { config, credentials } = options;
   const policy = options.backoff ?? DEFAULT_BACKOFF;
-  const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 10_000;
   // One keep-alive pool per origin; no connection cap because each open stream holds its own HTTP/1.1 connection.
   const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000, headersTimeout: idleTimeoutMs, bodyTimeout: idleTimeoutMs });
